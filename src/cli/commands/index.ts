@@ -1,0 +1,4 @@
+import type { CommandModule } from '../context.js';
+
+/** Every subcommand, in the order `fledge --help` lists them. One file per subcommand. */
+export const COMMANDS: readonly CommandModule[] = [];
