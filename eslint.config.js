@@ -16,7 +16,7 @@ const ui = [{ name: 'ora', message: 'boundary: progress display lives in src/cli
 const restrict = (paths, patterns) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', 'bench/out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', 'bench/out/**', 'fixtures/archives/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
