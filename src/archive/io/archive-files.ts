@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
  * A read-only view of an archive's files, the same whether the input is a .zip (read through its
  * central directory, entries inflated on demand, never extracted) or an unpacked folder.
  * Paths are relative to the input, with forward slashes, exactly as stored (no normalisation of
- * case); directories are not listed.
+ * case; `.` and empty segments and backslashes are normalised away); directories are not listed.
+ * `__MACOSX/` and `.DS_Store` entries never appear (archive-format.md §12 gotcha 4).
  */
 export interface ArchiveEntry {
   readonly path: string;
@@ -12,17 +13,33 @@ export interface ArchiveEntry {
   readonly size: number;
 }
 
+/** A non-fatal problem found while opening: `file` is the input (zip or folder) it concerns. */
+export interface ArchiveWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly file?: string;
+}
+
 export interface ArchiveFiles {
   /** The input path as the user gave it, for messages. */
   readonly label: string;
   readonly kind: 'zip' | 'folder';
-  /** Every file entry (unsafe names such as ../x or /abs are already rejected or skipped with a warning). */
+  /** Every file entry, in central-directory (zip) or sorted walk (folder) order. Unsafe names such as
+   * ../x or /abs, and symlinks leaving the folder, are skipped with a W_UNSAFE_ENTRY warning. */
   readonly entries: readonly ArchiveEntry[];
-  /** Warnings found while opening (skipped unsafe entries, odd names). */
-  readonly warnings: readonly { code: string; message: string; file?: string }[];
-  /** Open one entry as a stream of its uncompressed bytes. Throws AppError E_ARCHIVE_READ naming the entry on failure. */
+  /** Warnings found while opening (skipped unsafe entries, duplicate names, …). */
+  readonly warnings: readonly ArchiveWarning[];
+  /**
+   * Open one entry as a stream of its uncompressed bytes (large chunks, no object mode).
+   * Rejects with an AppError naming the entry: E_ARCHIVE_ENTRY_NOT_FOUND (path not in `entries`),
+   * E_ZIP_ENTRY_TOO_LARGE (zip-bomb guard), E_ZIP_UNSUPPORTED (encrypted / unknown compression),
+   * E_ZIP_CORRUPT, E_ARCHIVE_READ. The stream itself emits only AppErrors (E_ZIP_CORRUPT when the
+   * data does not inflate, exceeds its declared size or fails its CRC-32; E_ARCHIVE_READ on I/O errors).
+   * Many streams may be open at once.
+   */
   openStream(path: string): Promise<Readable>;
-  /** Read one (small) entry fully. */
+  /** Read one (small) entry fully; same errors as openStream. */
   readBuffer(path: string): Promise<Buffer>;
+  /** Destroys open streams and releases the file descriptor. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,0 +1,419 @@
+import { inputError } from '../../domain/errors.js';
+import type {
+  ArchiveGeneration,
+  ArchiveWarning,
+  SourceAccount,
+  SourceArchive,
+  SourceGraph,
+  SourceList,
+  SourcePost,
+  SourceProfile,
+} from '../../domain/source.js';
+import { parseAccount, parseAccountRefs, parseGrailbirdAccount, parseLists, parseProfile, toProfile, toRefs } from '../parse/account.js';
+import { ArrayScanner } from '../parse/array-scanner.js';
+import { parseGrailbirdCsv } from '../parse/grailbird-csv.js';
+import { parseJsFile } from '../parse/js-file.js';
+import { detectLayout, type ArchiveLayout, type LayoutEntry } from '../parse/layout.js';
+import { NameCollector } from '../parse/names.js';
+import { NoteJoiner, parseNotes, type Note } from '../parse/notes.js';
+import { normaliseTweet, type MediaFile, type MediaLookup, type TweetContext } from '../parse/tweet.js';
+import { arr, id, isObject, obj, str, type Json } from '../parse/values.js';
+import type { ArchiveFiles } from './archive-files.js';
+import { openArchiveFiles } from './open-archive-files.js';
+
+export interface ReadProgress {
+  readonly phase: 'posts';
+  /** Bytes of post files read so far, and in all (uncompressed sizes). */
+  readonly done: number;
+  readonly total: number;
+  readonly posts: number;
+}
+
+export interface ReadArchiveOptions {
+  readonly onProgress?: (progress: ReadProgress) => void;
+}
+
+/** Everything but the posts, which a scan streams to its caller. */
+export type ArchiveHeader = Omit<SourceArchive, 'posts'>;
+
+/**
+ * Read a whole archive into memory, posts sorted oldest first. The planner needs them all; `fledge
+ * inspect` uses `scanArchive` instead so memory does not grow with the archive.
+ */
+export async function readArchive(input: string, options: ReadArchiveOptions = {}): Promise<SourceArchive> {
+  const posts: SourcePost[] = [];
+  const header = await scanArchive(input, (post) => posts.push(post), options);
+  posts.sort(comparePosts);
+  // A quote of an own post whose link uses a handle we did not know is still a self-quote.
+  const ownIds = new Set(posts.map((p) => p.id));
+  const fixed = posts.map((p) => (p.quote && !p.quote.self && ownIds.has(p.quote.postId) ? { ...p, quote: { ...p.quote, self: true } } : p));
+  return { ...header, posts: fixed };
+}
+
+function comparePosts(a: SourcePost, b: SourcePost): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  if (a.id.length !== b.id.length) return a.id.length - b.id.length;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Stream every post of the archive to `onPost` (distinct posts, edit chains collapsed to their last
+ * version, deleted posts excluded; order is file order, with edited posts last) and return the rest.
+ */
+export async function scanArchive(input: string, onPost: (post: SourcePost) => void, options: ReadArchiveOptions = {}): Promise<ArchiveHeader> {
+  const files = await openArchiveFiles(input);
+  try {
+    const layout = detectLayout(files.entries, files.label);
+    const reader = new Reader(files, layout, onPost, options);
+    return layout.kind === 'grailbird' ? await reader.readGrailbird() : await reader.readYtd();
+  } finally {
+    await files.close();
+  }
+}
+
+class Reader {
+  private readonly warnings: ArchiveWarning[] = [];
+  private readonly names = new NameCollector();
+  private readonly seen = new Set<string>();
+  private readonly chains = new Map<string, { post: SourcePost; chain: readonly string[] }[]>();
+  private done = 0;
+  private total = 0;
+  private posts = 0;
+  private bare = 0;
+  private wrapped = 0;
+
+  constructor(
+    private readonly files: ArchiveFiles,
+    private readonly layout: ArchiveLayout,
+    private readonly onPost: (post: SourcePost) => void,
+    private readonly options: ReadArchiveOptions,
+  ) {
+    this.warnings.push(...files.warnings);
+  }
+
+  private entry(rel: string): LayoutEntry | undefined {
+    return this.layout.files.get(rel.toLowerCase());
+  }
+
+  private async readJs(rel: string): Promise<unknown> {
+    const entry = this.entry(rel);
+    if (!entry) return null;
+    const buffer = await this.files.readBuffer(entry.path);
+    return parseJsFile(buffer.toString('utf8'), entry.path).value;
+  }
+
+  private async readArray(rel: string): Promise<unknown[]> {
+    const value = await this.readJs(rel);
+    if (value === null) return [];
+    if (!Array.isArray(value)) {
+      throw inputError('E_FILE_FORMAT', `${this.entry(rel)!.path} should hold a JSON array.`, {
+        file: this.entry(rel)!.path,
+        hint: 'The file is damaged or was edited by hand. Restore it from the original archive.',
+      });
+    }
+    return value;
+  }
+
+  private warn(code: string, message: string, file?: string): void {
+    this.warnings.push(file === undefined ? { code, message } : { code, message, file });
+  }
+
+  // ---------------------------------------------------------------- YTD (2018 → today)
+
+  async readYtd(): Promise<ArchiveHeader> {
+    const data = this.layout.dataDir.slice(this.layout.root.length).toLowerCase();
+    const manifestValue = await this.readJs(`${data}manifest.js`);
+    const manifest = isObject(manifestValue) ? manifestValue : null;
+    const dataTypes = obj(manifest?.['dataTypes']);
+    const account = parseAccount(await this.readArray(`${data}account.js`), manifest, await this.readArray(`${data}screen-name-change.js`));
+    if (account.accountId && account.username) this.names.add(account.accountId, account.username, 'self', null, account.displayName);
+
+    const circleIds = new Set<string>();
+    for (const el of await this.readArray(`${data}twitter-circle-tweet.js`)) {
+      const t = obj(obj(el)['tweet'] ?? el);
+      const postId = id(t['id_str']) ?? id(t['tweetId']);
+      if (postId) circleIds.add(postId);
+    }
+    const notes = parseNotes(await this.readArray(`${data}note-tweet.js`));
+    const joiner = notes.length > 0 ? new NoteJoiner(notes) : null;
+
+    const tweetType = obj(dataTypes['tweets'] ?? dataTypes['tweet']);
+    const mediaDir = this.mediaDir(str(tweetType['mediaDirectory']), data, ['tweets_media', 'tweet_media']);
+    const ctx = this.context(account, this.mediaLookup(mediaDir), circleIds, joiner);
+
+    const parts = this.tweetParts(tweetType, data);
+    const community = this.entry(`${data}community-tweet.js`);
+    this.total = parts.reduce((n, p) => n + p.entry.size, 0) + (community?.size ?? 0);
+    for (const part of parts) {
+      const count = await this.streamPosts(part.entry, ctx);
+      if (part.declared !== null && part.declared !== count) {
+        this.warn('W_PART_COUNT', `${part.entry.path} holds ${count} posts but the manifest says ${part.declared}: the file may be incomplete.`, part.entry.path);
+      }
+    }
+    if (community) {
+      const communityCtx = this.context(account, this.mediaLookup(this.mediaDir(null, data, ['community_tweet_media'])), circleIds, joiner);
+      await this.streamPosts(community, communityCtx, true);
+    }
+    this.flushEditChains();
+    if (joiner) this.emitUnmatchedNotes(joiner.unmatched(), account, `${this.layout.dataDir}note-tweet.js`);
+
+    await this.readMoments(`${data}moment.js`);
+    const graph = await this.readGraph(data);
+    const profile = await this.readProfile(data);
+    return this.header(this.ytdGeneration(parts.map((p) => p.entry.path), dataTypes), account, profile, graph);
+  }
+
+  private ytdGeneration(parts: readonly string[], dataTypes: Json): ArchiveGeneration {
+    if (this.bare > 0 && this.wrapped === 0) return 'ytd-2018';
+    const names = parts.map((p) => p.slice(p.lastIndexOf('/') + 1).toLowerCase());
+    if (names.some((n) => n.startsWith('tweets'))) return 'ytd-2022';
+    if (names.some((n) => n.startsWith('tweet'))) return 'ytd-2020';
+    if ('tweets' in dataTypes) return 'ytd-2022';
+    if ('tweet' in dataTypes) return 'ytd-2020';
+    return 'ytd-2018';
+  }
+
+  /** The tweet files: the manifest's list cross-checked with the files present (§2.4: never stop at a gap). */
+  private tweetParts(tweetType: Json, data: string): { entry: LayoutEntry; declared: number | null }[] {
+    const parts = new Map<string, { entry: LayoutEntry; declared: number | null }>();
+    const listed = arr(tweetType['files']).map(obj);
+    for (const f of listed) {
+      const fileName = str(f['fileName']);
+      if (!fileName) continue;
+      const entry = this.entry(fileName);
+      if (!entry) {
+        this.warn('W_PART_MISSING', `The manifest lists ${fileName} but the archive does not contain it: the posts in that part are missing from this run.`, fileName);
+        continue;
+      }
+      parts.set(entry.path, { entry, declared: f['count'] === undefined ? null : Number(str(f['count'])) });
+    }
+    const pattern = new RegExp(`^${escapeRe(data)}tweets?(-part\\d+)?\\.js$`);
+    for (const [rel, entry] of this.layout.files) {
+      if (!pattern.test(rel) || parts.has(entry.path)) continue;
+      if (listed.length > 0) this.warn('W_PART_UNLISTED', `${entry.path} is not listed in the manifest; it was read anyway.`, entry.path);
+      parts.set(entry.path, { entry, declared: null });
+    }
+    return [...parts.values()].sort((a, b) => partNumber(a.entry.path) - partNumber(b.entry.path) || a.entry.path.localeCompare(b.entry.path));
+  }
+
+  private mediaDir(declared: string | null, data: string, candidates: readonly string[]): string | null {
+    const options = [...(declared ? [declared.replace(/\/?$/, '/').toLowerCase()] : []), ...candidates.map((c) => `${data}${c}/`)];
+    const keys = [...this.layout.files.keys()];
+    return options.find((dir) => keys.some((k) => k.startsWith(dir))) ?? null;
+  }
+
+  private mediaLookup(dir: string | null): MediaLookup {
+    const byName = new Map<string, MediaFile>();
+    const byPost = new Map<string, MediaFile[]>();
+    if (dir) {
+      for (const [rel, entry] of this.layout.files) {
+        if (!rel.startsWith(dir)) continue;
+        const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+        if (rel.slice(dir.length).includes('/')) continue;
+        const file: MediaFile = { path: entry.path, name, bytes: entry.size };
+        byName.set(name, file);
+        const dash = name.indexOf('-');
+        if (dash > 0) {
+          const postId = name.slice(0, dash);
+          const list = byPost.get(postId);
+          if (list) list.push(file);
+          else byPost.set(postId, [file]);
+        }
+      }
+    }
+    return { byName: (name) => byName.get(name) ?? null, byPost: (postId) => byPost.get(postId) ?? [] };
+  }
+
+  private context(account: SourceAccount, media: MediaLookup, circleIds: ReadonlySet<string>, notes: NoteJoiner | null): TweetContext {
+    const own = new Set([account.username, ...account.previousUsernames].filter((u): u is string => !!u).map((u) => u.toLowerCase()));
+    return { ownAccountId: account.accountId, ownUsernames: own, ownUsername: account.username, media, circleIds, notes, names: this.names };
+  }
+
+  /** Stream one post file through the array scanner; returns the number of elements. */
+  private async streamPosts(entry: LayoutEntry, ctx: TweetContext, community = false): Promise<number> {
+    const scanner = new ArrayScanner(entry.path, (items) => {
+      for (const el of items) {
+        const o = obj(el);
+        const t = isObject(o['tweet']) ? (this.wrapped++, o['tweet']) : (this.bare++, o);
+        this.accept(normaliseTweet(t, ctx), community);
+      }
+    });
+    const stream = await this.files.openStream(entry.path);
+    let lastReport = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      scanner.push(chunk);
+      this.done += chunk.length;
+      if (this.options.onProgress && this.done - lastReport > 4 << 20) {
+        lastReport = this.done;
+        this.options.onProgress({ phase: 'posts', done: this.done, total: this.total, posts: this.posts });
+      }
+    }
+    scanner.end();
+    return scanner.count;
+  }
+
+  private accept(result: ReturnType<typeof normaliseTweet>, community: boolean): void {
+    if (!result) return;
+    const post = community ? { ...result.post, community: true } : result.post;
+    if (this.seen.has(post.id)) return; // the same post in two parts or files (§12 gotcha 26)
+    this.seen.add(post.id);
+    if (result.editChain) {
+      const key = result.editChain[0]!;
+      const list = this.chains.get(key);
+      if (list) list.push({ post, chain: result.editChain });
+      else this.chains.set(key, [{ post, chain: result.editChain }]);
+      return;
+    }
+    this.emit(post);
+  }
+
+  private emit(post: SourcePost): void {
+    this.posts++;
+    this.onPost(post);
+  }
+
+  /** Keep the last version of every edit chain that the archive holds (§4.3). */
+  private flushEditChains(): void {
+    for (const versions of this.chains.values()) {
+      const chain = versions.reduce<readonly string[]>((longest, v) => (v.chain.length > longest.length ? v.chain : longest), []);
+      const order = (postId: string): number => {
+        const i = chain.indexOf(postId);
+        return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+      };
+      versions.sort((a, b) => order(a.post.id) - order(b.post.id));
+      const last = versions[versions.length - 1]!;
+      this.emit({ ...last.post, previousVersions: versions.slice(0, -1).map((v) => v.post.id) });
+    }
+    this.chains.clear();
+  }
+
+  /** Notes no post claimed stay as standalone posts instead of being dropped (§7.2 step 4). */
+  private emitUnmatchedNotes(notes: readonly Note[], account: SourceAccount, file: string): void {
+    for (const note of notes) {
+      this.warn('W_NOTE_UNMATCHED', `Long post ${note.noteId} in note-tweet.js matches no post in the archive; it is kept as a standalone post.`, file);
+      const createdAt = note.createdAt ?? (note.ms !== null ? new Date(note.ms).toISOString() : '1970-01-01T00:00:00.000Z');
+      this.emit({
+        id: note.noteId,
+        createdAt: createdAt.replace(/\.\d{3}Z$/, '.000Z'),
+        kind: 'original',
+        text: note.text,
+        replyPrefixLength: 0,
+        links: note.links.map((url) => ({ url })),
+        mentions: note.mentions.map((username) => ({ username, accountId: null })),
+        hashtags: note.hashtags,
+        media: [],
+        replyTo: null,
+        quote: null,
+        repostOf: null,
+        language: null,
+        sensitive: false,
+        circle: false,
+        longPost: false,
+        community: false,
+        likes: 0,
+        reposts: 0,
+        url: account.username ? `https://twitter.com/${account.username}` : 'https://twitter.com/',
+        previousVersions: [],
+        client: null,
+      });
+    }
+  }
+
+  /** moment.js embeds posts in an internal schema that names accounts with ids (§8, §10 item 3). */
+  private async readMoments(rel: string): Promise<void> {
+    for (const el of await this.readArray(rel)) {
+      const moment = obj(obj(el)['moment'] ?? el);
+      for (const t of arr(moment['tweets'])) {
+        const tweet = obj(obj(t)['tweet']);
+        const core = obj(tweet['coreData']);
+        const at = str(core['createdAtSecs']);
+        const seenAt = at && /^\d+$/.test(at) ? new Date(Number(at) * 1000).toISOString() : null;
+        for (const m of arr(tweet['mentions'])) {
+          const mention = obj(m);
+          this.names.add(id(mention['userId']), str(mention['screenName']), 'moment', seenAt, str(mention['name']));
+        }
+        const directed = obj(core['directedAtUser']);
+        this.names.add(id(directed['userId']), str(directed['screenName']), 'moment', seenAt);
+      }
+    }
+  }
+
+  private async readGraph(data: string): Promise<SourceGraph> {
+    const following = parseAccountRefs(await this.readArray(`${data}following.js`), 'following');
+    const followers = parseAccountRefs(await this.readArray(`${data}follower.js`), 'follower');
+    const blocks = parseAccountRefs(await this.readArray(`${data}block.js`), 'blocking');
+    const mutes = parseAccountRefs(await this.readArray(`${data}mute.js`), 'muting');
+    const lists: SourceList[] = [
+      ...parseLists(await this.readArray(`${data}lists-created.js`), 'created'),
+      ...parseLists(await this.readArray(`${data}lists-member.js`), 'member'),
+      ...parseLists(await this.readArray(`${data}lists-subscribed.js`), 'subscribed'),
+    ];
+    const nameOf = (accountId: string): string | null => this.names.get(accountId);
+    return { following: toRefs(following, nameOf), followers: toRefs(followers, nameOf), blocks: toRefs(blocks, nameOf), mutes: toRefs(mutes, nameOf), lists };
+  }
+
+  private async readProfile(data: string): Promise<SourceProfile | null> {
+    const parsed = parseProfile(await this.readArray(`${data}profile.js`));
+    if (!parsed) return null;
+    const dir = `${data}profile_media/`;
+    const files = [...this.layout.files].filter(([rel]) => rel.startsWith(dir) && !rel.slice(dir.length).includes('/')).map(([, e]) => e.path);
+    // profile_media/<accountId>-<basename(avatarMediaUrl)> and <accountId>-<last segment of headerMediaUrl>.jpg (§6.2)
+    const pick = (url: string | null): string | null => {
+      if (!url) return null;
+      const last = url.split(/[?#]/)[0]!.split('/').pop() ?? '';
+      const stem = last.replace(/\.[A-Za-z0-9]+$/, '');
+      return files.find((f) => f.slice(f.lastIndexOf('/') + 1).replace(/^\d+-/, '').replace(/\.[A-Za-z0-9]+$/, '') === stem) ?? null;
+    };
+    return toProfile(parsed, { avatar: pick(parsed.avatarUrl), header: pick(parsed.headerUrl) });
+  }
+
+  // ---------------------------------------------------------------- Grailbird (2012 → 2019)
+
+  async readGrailbird(): Promise<ArchiveHeader> {
+    const account = parseGrailbirdAccount(await this.readJs('data/js/user_details.js'));
+    if (account.accountId && account.username) this.names.add(account.accountId, account.username, 'self', null, account.displayName);
+    const ctx = this.context(account, { byName: () => null, byPost: () => [] }, new Set(), null);
+    const monthly = [...this.layout.files].filter(([rel]) => /^data\/js\/tweets\/\d{4}_\d{2}\.js$/.test(rel)).map(([, e]) => e).sort((a, b) => a.path.localeCompare(b.path));
+    const csvMonthly = [...this.layout.files].filter(([rel]) => /^data\/csv\/\d{4}_\d{2}\.csv$/.test(rel)).map(([, e]) => e).sort((a, b) => a.path.localeCompare(b.path));
+    const rootCsv = this.entry('tweets.csv');
+    // Prefer the JSON files (richer: entities, retweeted_status) over the CSV (§11.4).
+    if (monthly.length > 0) {
+      this.total = monthly.reduce((n, e) => n + e.size, 0);
+      for (const entry of monthly) await this.streamPosts(entry, ctx);
+      await this.checkTweetIndex();
+    } else {
+      const csvs = rootCsv ? [rootCsv] : csvMonthly;
+      for (const entry of csvs) {
+        const rows = parseGrailbirdCsv((await this.files.readBuffer(entry.path)).toString('utf8'), entry.path);
+        for (const row of rows) this.accept(normaliseTweet(row, ctx), false);
+      }
+    }
+    this.flushEditChains();
+    const empty: SourceGraph = { following: [], followers: [], blocks: [], mutes: [], lists: [] };
+    const profile: SourceProfile | null = null;
+    return this.header(this.layout.generation ?? 'grailbird', account, profile, empty);
+  }
+
+  /** tweet_index.js lists the monthly files; a listed month that is absent is a hole to report (§12 gotcha 27). */
+  private async checkTweetIndex(): Promise<void> {
+    for (const el of await this.readArray('data/js/tweet_index.js')) {
+      const fileName = str(obj(el)['file_name']);
+      if (fileName && !this.entry(fileName)) {
+        this.warn('W_PART_MISSING', `data/js/tweet_index.js lists ${fileName} but the archive does not contain it: the posts of that month are missing from this run.`, fileName);
+      }
+    }
+  }
+
+  private header(generation: ArchiveGeneration, account: SourceAccount, profile: SourceProfile | null, graph: SourceGraph): ArchiveHeader {
+    return { generation, account, profile, graph, names: this.names.toRecord(), warnings: this.warnings };
+  }
+}
+
+function partNumber(path: string): number {
+  const m = /-part(\d+)\.js$/i.exec(path);
+  return m ? Number(m[1]) : 0;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
