@@ -13,7 +13,7 @@ import { parseAccount, parseAccountRefs, parseGrailbirdAccount, parseLists, pars
 import { ArrayScanner } from '../parse/array-scanner.js';
 import { parseGrailbirdCsv } from '../parse/grailbird-csv.js';
 import { parseJsFile } from '../parse/js-file.js';
-import { detectLayout, type ArchiveLayout, type LayoutEntry } from '../parse/layout.js';
+import { detectLayout, layoutFromGlobals, type ArchiveLayout, type LayoutEntry } from '../parse/layout.js';
 import { NameCollector } from '../parse/names.js';
 import { NoteJoiner, parseNotes, type Note } from '../parse/notes.js';
 import { normaliseTweet, type MediaFile, type MediaLookup, type TweetContext } from '../parse/tweet.js';
@@ -63,7 +63,12 @@ function comparePosts(a: SourcePost, b: SourcePost): number {
 export async function scanArchive(input: string, onPost: (post: SourcePost) => void, options: ReadArchiveOptions = {}): Promise<ArchiveHeader> {
   const files = await openArchiveFiles(input);
   try {
-    const layout = detectLayout(files.entries, files.label);
+    let layout: ArchiveLayout;
+    try {
+      layout = detectLayout(files.entries, files.label);
+    } catch (error) {
+      layout = (await sniffRenamedFiles(files)) ?? rethrow(error);
+    }
     const reader = new Reader(files, layout, onPost, options);
     return layout.kind === 'grailbird' ? await reader.readGrailbird() : await reader.readYtd();
   } finally {
@@ -407,6 +412,30 @@ class Reader {
   private header(generation: ArchiveGeneration, account: SourceAccount, profile: SourceProfile | null, graph: SourceGraph): ArchiveHeader {
     return { generation, account, profile, graph, names: this.names.toRecord(), warnings: this.warnings };
   }
+}
+
+function rethrow(error: unknown): never {
+  throw error;
+}
+
+const SNIFF_LIMIT = 200;
+
+/** Read the first bytes of each .js file (at most SNIFF_LIMIT, depth ≤ 3) to find renamed data files. */
+async function sniffRenamedFiles(files: ArchiveFiles): Promise<ArchiveLayout | null> {
+  const candidates = files.entries.filter((e) => /\.js$/i.test(e.path) && e.path.split('/').length <= 4).slice(0, SNIFF_LIMIT);
+  const found: { entry: LayoutEntry; globalName: string; part: number }[] = [];
+  for (const entry of candidates) {
+    const stream = await files.openStream(entry.path);
+    let head = '';
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      head += chunk.toString('utf8');
+      if (head.length >= 256) break;
+    }
+    stream.destroy();
+    const m = /^\uFEFF?\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=/.exec(head);
+    if (m) found.push({ entry, globalName: m[1]!, part: Number(m[2]) });
+  }
+  return layoutFromGlobals(found);
 }
 
 function partNumber(path: string): number {

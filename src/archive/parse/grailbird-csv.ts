@@ -1,0 +1,58 @@
+import { parse } from 'csv-parse/sync';
+import { inputError } from '../../domain/errors.js';
+import type { Json } from './values.js';
+
+/**
+ * Grailbird CSV (archive-format.md §11.4): root `tweets.csv` (10 columns, 2014+) or the 2013
+ * `data/csv/YYYY_MM.csv` (9 columns, other order, rows may omit trailing fields). Parsed by header
+ * name with csv-parse (RFC 4180, embedded newlines). Each row becomes a tweet-shaped object so the
+ * one normaliser handles every generation: t.co links in the text are paired, in order, with
+ * `expanded_urls`.
+ */
+export function parseGrailbirdCsv(content: string, file: string): Json[] {
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(content, {
+      columns: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      bom: true,
+    }) as Record<string, string>[];
+  } catch (error) {
+    throw inputError('E_CSV_MALFORMED', `${file} is not a valid CSV file: ${error instanceof Error ? error.message : String(error)}.`, {
+      file,
+      hint: 'The file is damaged or was edited by hand. Restore it from the original archive.',
+      cause: error,
+    });
+  }
+  const out: Json[] = [];
+  for (const row of rows) {
+    const tweetId = (row['tweet_id'] ?? '').trim();
+    if (!/^\d+$/.test(tweetId)) continue;
+    const text = row['text'] ?? '';
+    const expanded = (row['expanded_urls'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const urls: Json[] = [];
+    let k = 0;
+    for (const m of text.matchAll(/https?:\/\/t\.co\/[A-Za-z0-9]+/g)) {
+      const start = Array.from(text.slice(0, m.index)).length;
+      urls.push({ url: m[0], expanded_url: expanded[k] ?? m[0], indices: [start, start + m[0].length] });
+      k++;
+    }
+    const rt = (row['retweeted_status_id'] ?? '').trim();
+    const replyUser = (row['in_reply_to_user_id'] ?? '').trim();
+    // CSV rows name no one; a reply's leading @handle is the account it answers.
+    const replyName = replyUser ? (/^@(\w{1,15})/.exec(text)?.[1] ?? undefined) : undefined;
+    out.push({
+      id_str: tweetId,
+      created_at: row['timestamp'] ?? '',
+      full_text: text,
+      source: row['source'] ?? '',
+      in_reply_to_status_id_str: (row['in_reply_to_status_id'] ?? '').trim() || undefined,
+      in_reply_to_user_id_str: replyUser || undefined,
+      in_reply_to_screen_name: replyName,
+      entities: { urls, user_mentions: [], hashtags: [] },
+      ...(rt ? { retweeted_status: { id_str: rt, user: { id_str: (row['retweeted_status_user_id'] ?? '').trim() } } } : {}),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+import { applyRawEdits, unescapeHtml, type TextEdit } from './text.js';
+import { arr, count, id, isoDate, obj, snowflakeMs, str } from './values.js';
+
+/**
+ * Long posts (archive-format.md §7). note-tweet.js holds the full text of posts longer than 280
+ * characters; the post itself in tweets.js is cut with "…". The note has its own id, a snowflake
+ * made 13–41 ms BEFORE the post's id (measured on 42 real pairs), and no link to the post: join by
+ * time (0 ≤ Δ ≤ 1000 ms) and confirm with a text-prefix check, never by id equality (§7.2).
+ */
+export interface Note {
+  readonly noteId: string;
+  readonly ms: number | null;
+  readonly createdAt: string | null;
+  /** Full text with the note's own short links expanded (its t.co links differ from the post's). */
+  readonly text: string;
+  readonly links: readonly string[];
+  readonly mentions: readonly string[];
+  readonly hashtags: readonly string[];
+  /** Normalised prefix used for the text check. */
+  readonly key: string;
+}
+
+/** Parse note-tweet.js elements (`{ noteTweet: {…} }`). */
+export function parseNotes(elements: readonly unknown[]): Note[] {
+  const notes: Note[] = [];
+  for (const el of elements) {
+    const n = obj(obj(el)['noteTweet'] ?? el);
+    const noteId = id(n['noteTweetId']);
+    const core = obj(n['core']);
+    const raw = str(core['text']);
+    if (!noteId || raw === null) continue;
+    const edits: TextEdit[] = [];
+    const links: string[] = [];
+    for (const u of arr(core['urls'])) {
+      const url = obj(u);
+      const short = str(url['shortUrl']);
+      const expanded = str(url['expandedUrl']) ?? short;
+      if (!short || !expanded) continue;
+      edits.push({ start: count(url['fromIndex']), end: count(url['toIndex']), expect: short, replacement: expanded });
+      links.push(expanded);
+    }
+    notes.push({
+      noteId,
+      ms: snowflakeMs(noteId),
+      createdAt: isoDate(n['createdAt']),
+      text: applyRawEdits(raw, edits),
+      links,
+      mentions: arr(core['mentions']).map((m) => str(obj(m)['screenName'])).filter((s): s is string => !!s),
+      hashtags: arr(core['hashtags']).map((h) => str(obj(h)['text'])).filter((s): s is string => !!s),
+      key: normalise(raw),
+    });
+  }
+  return notes;
+}
+
+const WINDOW_MS = 1000;
+const PREFIX_CODE_POINTS = 60;
+
+export class NoteJoiner {
+  private readonly notes: Note[];
+  private readonly used = new Set<string>();
+
+  constructor(notes: readonly Note[]) {
+    this.notes = notes.filter((n) => n.ms !== null).sort((a, b) => a.ms! - b.ms!);
+  }
+
+  get size(): number {
+    return this.notes.length;
+  }
+
+  /** The note holding the full text of this post, if any. `escapedText` is the post's full_text as stored. */
+  match(postId: string, escapedText: string): Note | null {
+    if (this.notes.length === 0) return null;
+    const t = snowflakeMs(postId);
+    if (t === null) return null;
+    // First note with ms >= t - WINDOW_MS.
+    let lo = 0;
+    let hi = this.notes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.notes[mid]!.ms! < t - WINDOW_MS) lo = mid + 1;
+      else hi = mid;
+    }
+    const candidates: Note[] = [];
+    for (let i = lo; i < this.notes.length && this.notes[i]!.ms! <= t; i++) {
+      if (!this.used.has(this.notes[i]!.noteId)) candidates.push(this.notes[i]!);
+    }
+    if (candidates.length === 0) return null;
+    candidates.sort((a, b) => b.ms! - a.ms!); // smallest positive delta first
+    const prefix = postPrefix(escapedText);
+    for (const note of candidates) {
+      if (prefix === '' ? candidates.length === 1 : note.key.startsWith(prefix)) {
+        this.used.add(note.noteId);
+        return note;
+      }
+    }
+    return null;
+  }
+
+  /** Notes no post claimed: kept as standalone posts rather than dropped (§7.2 step 4). */
+  unmatched(): Note[] {
+    return this.notes.filter((n) => !this.used.has(n.noteId));
+  }
+}
+
+const TCO = /https?:\/\/t\.co\/\w+/g;
+// eslint-disable-next-line no-control-regex -- NUL is our own placeholder for t.co links
+const PLACEHOLDER_AT_END = /\u0000$/;
+
+function normalise(text: string): string {
+  return text.replace(TCO, '\u0000').replace(/\s+/g, ' ').trim();
+}
+
+/** The post text as a comparable prefix: reply mentions dropped, unescaped, cut at "…" (§7.2 step 2). */
+function postPrefix(escaped: string): string {
+  let text = unescapeHtml(escaped.replace(/^(?:@\w+\s+)+/, ''));
+  const ellipsis = text.indexOf('…');
+  if (ellipsis >= 0) text = text.slice(0, ellipsis);
+  text = normalise(text).replace(PLACEHOLDER_AT_END, '').trim();
+  return Array.from(text).slice(0, PREFIX_CODE_POINTS).join('');
+}

@@ -1,0 +1,252 @@
+import type { SourceMedia, SourceMediaType, SourcePost, SourcePostKind, SourceQuote } from '../../domain/source.js';
+import type { NameCollector } from './names.js';
+import type { NoteJoiner } from './notes.js';
+import { applyTextEdits, findBareUrls, tidyEnd, type TextEdit } from './text.js';
+import { arr, count, id, index, isoDate, obj, str, stripTags, type Json } from './values.js';
+import { toLanguage } from './language.js';
+
+/** A file in a media folder of the archive. */
+export interface MediaFile {
+  readonly path: string;
+  readonly name: string;
+  readonly bytes: number;
+}
+
+/** Media folder index: built once from the entry list instead of a stat per tweet (§13 performance notes). */
+export interface MediaLookup {
+  byName(name: string): MediaFile | null;
+  byPost(postId: string): readonly MediaFile[];
+}
+
+export interface TweetContext {
+  readonly ownAccountId: string | null;
+  /** Current and previous handles of the archive owner, lower-cased (screen-name-change.js). */
+  readonly ownUsernames: ReadonlySet<string>;
+  readonly ownUsername: string | null;
+  readonly media: MediaLookup;
+  readonly circleIds: ReadonlySet<string>;
+  readonly notes: NoteJoiner | null;
+  readonly names: NameCollector;
+}
+
+/** What the normaliser tells the reader besides the post. */
+export interface NormalisedTweet {
+  readonly post: SourcePost;
+  /** Edit chain ids (oldest first) when the post belongs to one with more than one version. */
+  readonly editChain: readonly string[] | null;
+}
+
+/**
+ * Quote links (§5.6): twitter.com / x.com (www., mobile.), `status` or `statuses`, optional `#!/`.
+ * `i/web/status/<id>` links a post without naming its author.
+ */
+const STATUS_URL = /^https?:\/\/(?:www\.|mobile\.)?(?:twitter|x)\.com\/(?:#!\/)?([A-Za-z0-9_]{1,15})\/status(?:es)?\/(\d+)(\/(?:photo|video)\/\d+)?/i;
+
+export function parseStatusUrl(url: string): { username: string | null; postId: string; mediaLink: boolean } | null {
+  const m = STATUS_URL.exec(url);
+  if (!m) return null;
+  const username = m[1]!.toLowerCase() === 'i' ? null : m[1]!;
+  return { username, postId: m[2]!, mediaLink: m[3] !== undefined };
+}
+
+const MIME: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  m4v: 'video/mp4',
+};
+
+export function mimeFromName(name: string, fallbackType: SourceMediaType): string {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+  return (ext && MIME[ext]) || (fallbackType === 'image' ? 'image/jpeg' : 'video/mp4');
+}
+
+function basename(url: string): string {
+  const clean = url.split(/[?#]/)[0]!;
+  return clean.slice(clean.lastIndexOf('/') + 1);
+}
+
+/** Normalise one tweet object (YTD G1–G4 or Grailbird JSON) into a SourcePost. */
+export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | null {
+  const postId = id(raw['id_str']) ?? id(raw['id']);
+  if (!postId) return null;
+  const createdAt = isoDate(raw['created_at']) ?? '1970-01-01T00:00:00.000Z';
+  const escaped = str(raw['full_text']) ?? str(raw['text']) ?? '';
+  const entities = obj(raw['entities']);
+  const urlEntities = arr(entities['urls']).map(obj);
+  const mediaEntities = arr(obj(raw['extended_entities'])['media']).map(obj);
+  const mediaItems = mediaEntities.length > 0 ? mediaEntities : arr(entities['media']).map(obj);
+
+  // Reply fields (§5.6): a reply may have a user id without a status id (old "@user …" replies).
+  const replyPostId = id(raw['in_reply_to_status_id_str']) ?? id(raw['in_reply_to_status_id']);
+  const replyAccountId = id(raw['in_reply_to_user_id_str']) ?? id(raw['in_reply_to_user_id']);
+  const replyUsername = str(raw['in_reply_to_screen_name']);
+  const replySelf =
+    (replyAccountId !== null && replyAccountId === ctx.ownAccountId) ||
+    (replyUsername !== null && ctx.ownUsernames.has(replyUsername.toLowerCase()));
+  const isReply = replyPostId !== null || replyAccountId !== null;
+  if (isReply && !replySelf) ctx.names.add(replyAccountId, replyUsername, 'reply', createdAt);
+
+  // Text edits: t.co → expanded URL; the shared media link is removed (§5.3, §5.4).
+  const edits: TextEdit[] = [];
+  const links: { url: string }[] = [];
+  let quote: SourceQuote | null = null;
+  for (const u of urlEntities) {
+    const short = str(u['url']);
+    if (!short) continue;
+    const expanded = str(u['expanded_url']) ?? short;
+    const status = parseStatusUrl(expanded);
+    let replacement = expanded;
+    if (status && !(status.mediaLink && status.postId === postId)) {
+      // Strip tracking parameters (?s=20&t=…) from links to posts.
+      replacement = status.username
+        ? `https://twitter.com/${status.username}/status/${status.postId}`
+        : `https://twitter.com/i/web/status/${status.postId}`;
+      if (!status.mediaLink) {
+        // Twitter's rule: the last status URL is the quoted one (§5.6).
+        quote = {
+          url: replacement,
+          postId: status.postId,
+          username: status.username,
+          self: status.username !== null && ctx.ownUsernames.has(status.username.toLowerCase()),
+        };
+        if (status.username && !quote.self) ctx.names.add(null, status.username, 'quote-url', createdAt);
+      }
+    }
+    const [start, end] = arr(u['indices']);
+    edits.push({ start: index(start), end: index(end), expect: short, replacement });
+    links.push({ url: replacement });
+  }
+  const mediaUrl = str(mediaItems[0]?.['url']);
+  if (mediaUrl) {
+    const [start, end] = arr(mediaItems[0]!['indices']);
+    edits.push({ start: index(start), end: index(end), expect: mediaUrl, replacement: '' });
+  }
+
+  let text = tidyEnd(applyTextEdits(escaped, edits));
+  if (urlEntities.length === 0) for (const url of findBareUrls(text)) links.push({ url });
+
+  // Retweets (§5.5): only the "RT @user:" convention identifies them in YTD files.
+  const isRepost = escaped.startsWith('RT @');
+  const mentions = arr(entities['user_mentions']).map((m) => {
+    const mention = obj(m);
+    const accountId = id(mention['id_str']) ?? id(mention['id']);
+    const username = str(mention['screen_name']) ?? '';
+    return { username, accountId: accountId === '-1' ? null : accountId, name: str(mention['name']) };
+  });
+  let repostOf: SourcePost['repostOf'] = null;
+  if (isRepost) {
+    const rs = obj(raw['retweeted_status']); // Grailbird only
+    const rsUser = obj(rs['user']);
+    const username = str(rsUser['screen_name']) ?? /^RT @(\w{1,15})/.exec(escaped)?.[1] ?? '';
+    const first = mentions.find((m) => m.username.toLowerCase() === username.toLowerCase());
+    const accountId = id(rsUser['id_str']) ?? first?.accountId ?? null;
+    repostOf = { username, accountId };
+    ctx.names.add(accountId, username, 'repost', createdAt, str(rsUser['name']) ?? first?.name ?? null);
+  }
+  for (const m of mentions) ctx.names.add(m.accountId, m.username, 'mention', createdAt, m.name);
+
+  const media = mediaItems.map((m, i) => toMedia(m, i, postId, ctx, createdAt));
+
+  // Long posts: the full text lives in note-tweet.js (§7).
+  let longPost = false;
+  const note = ctx.notes?.match(postId, escaped) ?? null;
+  if (note) {
+    longPost = true;
+    const prefix = /^(?:@\w+\s+)+/.exec(text)?.[0] ?? '';
+    text = prefix + note.text;
+    // The note excludes the trailing quote link of its post (§7.1): keep the quote visible.
+    if (quote && !text.includes(quote.url)) text = `${text} ${quote.url}`;
+    links.length = 0;
+    for (const url of note.links) links.push({ url });
+    if (quote && !links.some((l) => l.url === quote!.url)) links.push({ url: quote.url });
+  }
+
+  const replyPrefixLength = isReply ? (/^(?:@\w{1,15}\s+)+/.exec(text)?.[0].length ?? 0) : 0;
+
+  // Kind, in the order the inspect contract defines: retweet, self-reply, reply, quote, original.
+  let kind: SourcePostKind = 'original';
+  if (isRepost) kind = 'repost';
+  else if (isReply && replySelf) kind = 'self-reply';
+  else if (isReply) kind = 'reply';
+  else if (quote) kind = 'quote';
+
+  const editInfo = obj(raw['edit_info']);
+  const chain = arr(obj(editInfo['initial'])['editTweetIds'] ?? obj(obj(editInfo['edit'])['editControlInitial'])['editTweetIds'])
+    .map((v) => id(v))
+    .filter((v): v is string => v !== null);
+
+  const username = ctx.ownUsername;
+  const post: SourcePost = {
+    id: postId,
+    createdAt,
+    kind,
+    text,
+    replyPrefixLength,
+    links,
+    mentions: mentions.map(({ username: u, accountId }) => ({ username: u, accountId })),
+    hashtags: arr(entities['hashtags']).map((h) => str(obj(h)['text'])).filter((h): h is string => !!h),
+    media,
+    replyTo: isReply ? { postId: replyPostId, accountId: replyAccountId, username: replyUsername, self: replySelf } : null,
+    quote,
+    repostOf,
+    language: toLanguage(str(raw['lang'])),
+    sensitive: raw['possibly_sensitive'] === true,
+    circle: ctx.circleIds.has(postId),
+    longPost,
+    community: false,
+    likes: count(raw['favorite_count']),
+    reposts: count(raw['retweet_count']),
+    url: username ? `https://twitter.com/${username}/status/${postId}` : `https://twitter.com/i/web/status/${postId}`,
+    previousVersions: [],
+    client: stripTags(raw['source']),
+  };
+  return { post, editChain: chain.length > 1 ? chain : null };
+}
+
+function toMedia(m: Json, i: number, postId: string, ctx: TweetContext, createdAt: string): SourceMedia {
+  const rawType = str(m['type']);
+  const type: SourceMediaType = rawType === 'video' ? 'video' : rawType === 'animated_gif' ? 'gifv' : 'image';
+  const remote = str(m['media_url_https']) ?? str(m['media_url']) ?? '';
+  // File naming (§6.2): photo → <postId>-<basename(media_url)>; video/GIF → <postId>-<basename of
+  // the highest-bitrate mp4 variant, query stripped>.
+  let fileName = `${postId}-${basename(remote)}`;
+  if (type !== 'image') {
+    const variants = arr(obj(m['video_info'])['variants'])
+      .map(obj)
+      .filter((v) => str(v['content_type']) === 'video/mp4' && str(v['url']));
+    variants.sort((a, b) => count(b['bitrate']) - count(a['bitrate']));
+    if (variants[0]) fileName = `${postId}-${basename(str(variants[0]['url'])!)}`;
+  }
+  let file = ctx.media.byName(fileName);
+  if (!file) {
+    // Fallback used by timhutton and the Bluesky importer: files named `<postId>-*` (§6.2).
+    const candidates = ctx.media.byPost(postId);
+    file = candidates.length === 1 && i === 0 ? candidates[0]! : (candidates[i] ?? null);
+  }
+  const sizes = obj(m['sizes']);
+  const large = obj(sizes['large'] ?? sizes['medium']);
+  const sourceUser = id(m['source_user_id_str']) ?? id(m['source_user_id']);
+  const expanded = str(m['expanded_url']);
+  if (sourceUser && expanded) {
+    const status = parseStatusUrl(expanded);
+    if (status?.username) ctx.names.add(sourceUser, status.username, 'media-source', createdAt);
+  }
+  const alt = str(m['ext_alt_text']) ?? str(m['media_alt']);
+  return {
+    key: id(m['id_str']) ?? id(m['id']) ?? `${postId}-${i}`,
+    type,
+    file: file?.path ?? null,
+    bytes: file?.bytes ?? null,
+    mimeType: mimeFromName(file?.name ?? fileName, type),
+    altText: alt && alt.trim() !== '' ? alt : null,
+    remoteUrl: remote,
+    width: large['w'] !== undefined ? count(large['w']) : null,
+    height: large['h'] !== undefined ? count(large['h']) : null,
+    foreign: sourceUser !== null && sourceUser !== ctx.ownAccountId,
+  };
+}
