@@ -277,6 +277,10 @@ describe('openArchiveFiles on a folder', () => {
       // A file removed after listing fails on open, naming it.
       fs.rmSync(path.join(root, 'Your archive.html'));
       await expectInputError(archive.openStream('Your archive.html'), 'E_ARCHIVE_ENTRY_NOT_FOUND', 'Your archive.html');
+      // A read error in the middle of a stream (here EISDIR) surfaces on the stream as an AppError naming the file.
+      fs.rmSync(path.join(root, 'data', 'tweets_media', '1-a.jpg'));
+      fs.mkdirSync(path.join(root, 'data', 'tweets_media', '1-a.jpg'));
+      await expectInputError(archive.openStream('data/tweets_media/1-a.jpg').then(collect), 'E_ARCHIVE_READ', 'data/tweets_media/1-a.jpg');
     } finally {
       await archive.close();
     }
@@ -414,6 +418,46 @@ describe('openArchiveFiles on bad input', () => {
     try {
       const error = await expectInputError(archive.openStream('data/tweets.js').then(collect), 'E_ZIP_CORRUPT', 'data/tweets.js');
       expect(error.message).toContain('more than its declared 1000 bytes');
+    } finally {
+      await archive.close();
+    }
+  });
+});
+
+describe('openArchiveFiles on odd but valid zips', () => {
+  it('keeps the first of duplicate names with W_DUPLICATE_ENTRY', async () => {
+    const file = write('duplicate.zip', await zipBytes([
+      { name: 'data/account.js', data: 'first' },
+      { name: 'data/account.js', data: 'second' },
+    ]));
+    const archive = await openArchiveFiles(file);
+    try {
+      expect(archive.entries).toEqual([{ path: 'data/account.js', size: 5 }]);
+      expect(archive.warnings.map((w) => w.code)).toEqual(['W_DUPLICATE_ENTRY']);
+      expect(archive.warnings[0]!.message).toContain('data/account.js');
+      expect((await archive.readBuffer('data/account.js')).toString()).toBe('first');
+    } finally {
+      await archive.close();
+    }
+  });
+
+  it('E_ZIP_UNSUPPORTED naming the entry for encrypted entries and unknown compression methods', async () => {
+    const bytes = await zipBytes([
+      { name: 'data/secret.js', data: 'x' },
+      { name: 'data/bzip2.js', data: 'y' },
+      { name: 'data/fine.js', data: 'z' },
+    ]);
+    const secret = centralRecord(bytes, 'data/secret.js');
+    bytes.writeUInt16LE(bytes.readUInt16LE(secret + 8) | 0x1, secret + 8); // general purpose bit 0: encrypted
+    bytes.writeUInt16LE(12, centralRecord(bytes, 'data/bzip2.js') + 10); // method 12: BZIP2 (APPNOTE 4.4.5)
+    const file = write('unsupported.zip', bytes);
+    const archive = await openArchiveFiles(file);
+    try {
+      const encrypted = await expectInputError(archive.openStream('data/secret.js'), 'E_ZIP_UNSUPPORTED', file, 'data/secret.js');
+      expect(encrypted.message).toContain('encrypted');
+      const bzip2 = await expectInputError(archive.readBuffer('data/bzip2.js'), 'E_ZIP_UNSUPPORTED', 'data/bzip2.js');
+      expect(bzip2.message).toContain('method 12');
+      expect((await archive.readBuffer('data/fine.js')).toString()).toBe('z');
     } finally {
       await archive.close();
     }
