@@ -54,8 +54,8 @@ const hintCorrupt =
 
 /**
  * A yauzl RandomAccessReader over our fd that serves the many small central-directory reads
- * (two per entry) from a read-ahead window: listing 6 163 entries took 371 ms with yauzl.fromFd
- * (one fs.read each) and is a handful of reads this way.
+ * (two per entry) from a read-ahead window. Listing took 371 ms for 6 163 entries and 3.15 s for
+ * 100 000 entries with yauzl.open (one fs.read each); 64 ms and 0.59 s this way.
  */
 class WindowedReader extends yauzl.RandomAccessReader {
   private window = Buffer.alloc(0);
