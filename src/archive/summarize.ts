@@ -19,6 +19,8 @@ export interface InspectSummary {
     readonly circle: number;
     readonly community: number;
     readonly edited: number;
+    /** Long-post notes that matched no tweet: kept as posts, not counted in `total`. */
+    readonly standaloneNotes: number;
     readonly first: string | null;
     readonly last: string | null;
   };
@@ -40,13 +42,17 @@ export interface InspectSummary {
 
 /** One-pass accumulator: `add` every streamed post, then `finish` with the archive header. */
 export class SummaryBuilder {
-  private readonly t = { total: 0, original: 0, selfReply: 0, replyToOther: 0, retweet: 0, quote: 0, longPost: 0, circle: 0, community: 0, edited: 0 };
+  private readonly t = { total: 0, original: 0, selfReply: 0, replyToOther: 0, retweet: 0, quote: 0, longPost: 0, circle: 0, community: 0, edited: 0, standaloneNotes: 0 };
   private readonly m = { total: 0, photo: 0, video: 0, gif: 0, missing: 0, bytes: 0 };
   private first: string | null = null;
   private last: string | null = null;
 
   add(post: SourcePost): void {
     const t = this.t;
+    if (post.standaloneNote) {
+      t.standaloneNotes++;
+      return;
+    }
     t.total++;
     switch (post.kind) {
       case 'repost': t.retweet++; break;

@@ -104,6 +104,11 @@ export interface SourcePost {
   readonly previousVersions: readonly string[];
   /** Client that posted it, tags stripped ("Twitter Web App"), when known. */
   readonly client: string | null;
+  /**
+   * A long-post note that matched no post of the archive (the post itself is missing): kept so the
+   * text is not lost, but not counted as a tweet by `inspect`.
+   */
+  readonly standaloneNote?: boolean;
 }
 
 /** One account in the social graph (following, followers, blocks, mutes, list members). */

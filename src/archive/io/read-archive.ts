@@ -320,6 +320,7 @@ class Reader {
         url: account.username ? `https://twitter.com/${account.username}` : 'https://twitter.com/',
         previousVersions: [],
         client: null,
+        standaloneNote: true,
       });
     }
   }
@@ -381,18 +382,18 @@ class Reader {
     const monthly = [...this.layout.files].filter(([rel]) => /^data\/js\/tweets\/\d{4}_\d{2}\.js$/.test(rel)).map(([, e]) => e).sort((a, b) => a.path.localeCompare(b.path));
     const csvMonthly = [...this.layout.files].filter(([rel]) => /^data\/csv\/\d{4}_\d{2}\.csv$/.test(rel)).map(([, e]) => e).sort((a, b) => a.path.localeCompare(b.path));
     const rootCsv = this.entry('tweets.csv');
-    // Prefer the JSON files (richer: entities, retweeted_status) over the CSV (§11.4).
-    if (monthly.length > 0) {
-      this.total = monthly.reduce((n, e) => n + e.size, 0);
-      for (const entry of monthly) await this.streamPosts(entry, ctx);
-      await this.checkTweetIndex();
-    } else {
-      const csvs = rootCsv ? [rootCsv] : csvMonthly;
-      for (const entry of csvs) {
-        const rows = parseGrailbirdCsv((await this.files.readBuffer(entry.path)).toString('utf8'), entry.path);
-        for (const row of rows) this.accept(normaliseTweet(row, ctx), false);
-      }
+    // Prefer the JSON files (richer: entities, retweeted_status) over the CSV (§11.4), but read the
+    // CSV too: people trim data/js/tweets/ while tweets.csv still holds every tweet, and rows
+    // already read from JSON are dropped by id.
+    const csvs = rootCsv ? [rootCsv] : csvMonthly;
+    this.total = monthly.reduce((n, e) => n + e.size, 0) + csvs.reduce((n, e) => n + e.size, 0);
+    for (const entry of monthly) await this.streamPosts(entry, ctx);
+    for (const entry of csvs) {
+      const rows = parseGrailbirdCsv((await this.files.readBuffer(entry.path)).toString('utf8'), entry.path);
+      for (const row of rows) this.accept(normaliseTweet(row, ctx), false);
+      this.done += entry.size;
     }
+    if (monthly.length > 0 && csvs.length === 0) await this.checkTweetIndex();
     this.flushEditChains();
     const empty: SourceGraph = { following: [], followers: [], blocks: [], mutes: [], lists: [] };
     const profile: SourceProfile | null = null;

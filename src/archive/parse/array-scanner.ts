@@ -84,6 +84,16 @@ export class ArrayScanner {
       });
     }
     if (!this.finished) {
+      // A file that still ends with its closing bracket was not cut short: an element inside is broken.
+      const tail = this.carry.toString('utf8', Math.max(0, this.carry.length - 64)).replace(/;?\s*$/, '');
+      if (tail.endsWith(']') && this.elemStart >= 0) {
+        const text = this.carry.toString('utf8', this.elemStart);
+        try {
+          JSON.parse(text);
+        } catch (error) {
+          throw malformed(this.file, error, text, this.base + this.elemStart, this.elements);
+        }
+      }
       throw inputError('E_PART_TRUNCATED', `${this.file} is truncated: it ends inside element #${this.elements + 1} (at byte ${this.base + this.carry.length}).`, {
         file: this.file,
         hint: 'The file was cut short (an interrupted download or copy). Download the archive again.',

@@ -60,12 +60,12 @@ export function malformed(file: string, error: unknown, body: string, offset: nu
   let where = '';
   if (pos) {
     const at = Number(pos[1]) + offset;
-    const before = body.slice(0, Number(pos[1]));
-    const line = before.split('\n').length;
-    where = ` near character ${at} (line ${line} of the JSON)`;
+    // Whole-file parses know the line; streamed elements only know their offset in the file.
+    const line = element === undefined ? `, line ${body.slice(0, Number(pos[1])).split('\n').length}` : '';
+    where = ` near byte ${at}${line}`;
   }
   const elem = element === undefined ? '' : ` in element #${element + 1}`;
-  return inputError('E_PART_MALFORMED', `${file} is not valid JSON${elem}${where}: ${message.replace(/^(SyntaxError: )?/, '')}.`, {
+  return inputError('E_PART_MALFORMED', `${file} is not valid JSON${elem}${where}: ${message.replace(/^(SyntaxError: )?/, '').replace(/ in JSON at position \d+.*$/, '')}.`, {
     file,
     hint: 'The file is damaged or was edited by hand. Download the archive again, or restore this file from the original zip.',
     cause: error,
