@@ -1,0 +1,104 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { MASTODON_DEFAULT_CAPABILITIES } from '../../domain/capabilities.js';
+import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
+import type { MigrationPlan } from '../../domain/plan.js';
+import { parsePlan } from '../../plan/parse-plan.js';
+import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
+import { action, withJson, type CommandContext } from '../context.js';
+import type { CliIo } from '../io.js';
+import { addPlanOptions, hasPlanOptions, planArchive, type PlanCliOptions } from '../plan-options.js';
+import { renderPlanSummary } from '../render/plan-summary.js';
+
+export interface ImportCommandOptions extends PlanCliOptions {
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** A plan file is JSON: decide by extension, or by content for a file without one. */
+async function isPlanFile(io: CliIo, input: string): Promise<boolean> {
+  if (/\.json$/i.test(input)) return true;
+  if (/\.zip$/i.test(input)) return false;
+  const file = path.resolve(io.cwd, input);
+  try {
+    if (!(await stat(file)).isFile()) return false;
+    const head = (await readFile(file)).subarray(0, 64).toString('utf8').trimStart();
+    return head.startsWith('{');
+  } catch {
+    return false;
+  }
+}
+
+export async function readPlanFile(io: CliIo, input: string): Promise<MigrationPlan> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(io.cwd, input), 'utf8');
+  } catch (error) {
+    throw inputError('E_PLAN_UNREADABLE', `cannot read the plan ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      file: input,
+      hint: 'check the path, or make a plan with `fledge plan <archive> --out plan.json`',
+      cause: error,
+    });
+  }
+  return parsePlan(text, { file: input });
+}
+
+export interface DryRunResult {
+  readonly plan: MigrationPlan;
+  readonly summary: PlanSummary;
+}
+
+/**
+ * `fledge import <archive|plan.json> --dry-run`: the whole migration planned (or a plan file
+ * validated) and summarised, with nothing written anywhere. Offline it plans for stock Mastodon.
+ */
+export async function runDryRun(ctx: CommandContext, input: string, options: ImportCommandOptions): Promise<DryRunResult> {
+  const { io } = ctx;
+  let plan: MigrationPlan;
+  let target: string;
+  if (await isPlanFile(io, input)) {
+    if (hasPlanOptions(options)) {
+      throw usageError('E_USAGE', `${input} is a plan file: planning options (--since, --replies …) only apply when planning from an archive`, {
+        hint: 'edit the plan file, or make a new one with `fledge plan <archive> [options] --out plan.json`',
+      });
+    }
+    plan = await readPlanFile(io, input);
+    target = 'as recorded in the plan';
+  } else {
+    plan = await planArchive(io, input, options, MASTODON_DEFAULT_CAPABILITIES, { quiet: options.json === true });
+    target = 'offline defaults';
+  }
+  const summary = summarizePlan(plan);
+  if (options.json) io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary }, null, 2)}\n`);
+  else io.stdout.write(renderPlanSummary(plan, summary, { target }));
+  return { plan, summary };
+}
+
+export function registerImport(program: Command, ctx: CommandContext): void {
+  const command = program
+    .command('import')
+    .argument('<input>', 'the archive (.zip or folder), or a plan file made by `fledge plan`')
+    .description('Import an archive or a plan into your account. Today only --dry-run: the full preview, with nothing sent.')
+    .option('--dry-run', 'plan and summarise the whole migration (posts, threads, media, skips, ETA) without writing anything')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  fledge import twitter-2024-01-31-abc123.zip --dry-run',
+        '  fledge import plan.json --dry-run --json',
+      ].join('\n'),
+    );
+  withJson(addPlanOptions(command)).action(
+    action(ctx, async (input: string, options: ImportCommandOptions): Promise<ExitCode> => {
+      if (options.dryRun !== true) {
+        throw usageError('E_IMPORT_UNAVAILABLE', 'a real import is not available yet in this version of fledge; only --dry-run works', {
+          hint: `preview it with: fledge import ${input} --dry-run`,
+        });
+      }
+      await runDryRun(ctx, input, options);
+      return EXIT.ok;
+    }),
+  );
+}

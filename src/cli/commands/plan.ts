@@ -1,0 +1,83 @@
+import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { MASTODON_DEFAULT_CAPABILITIES } from '../../domain/capabilities.js';
+import { AppError, EXIT, usageError } from '../../domain/errors.js';
+import type { MigrationPlan } from '../../domain/plan.js';
+import { summarizePlan } from '../../plan/summarize-plan.js';
+import { action, withJson, type CommandContext } from '../context.js';
+import { addPlanOptions, planArchive, type PlanCliOptions } from '../plan-options.js';
+import { renderPlanSummary } from '../render/plan-summary.js';
+
+interface PlanCommandOptions extends PlanCliOptions {
+  out?: string;
+  json?: boolean;
+}
+
+/** The plan file as written: two-space JSON and a final newline; the same plan gives the same bytes. */
+export function serializePlan(plan: MigrationPlan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+/** Write next to the target, then rename: a crash never leaves a half-written plan (house style, config/). */
+async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, text, 'utf8');
+    await rename(temp, file);
+  } catch (error) {
+    throw new AppError('E_PLAN_WRITE', EXIT.usage, `cannot write the plan to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      file,
+      hint: 'check that the folder exists and is writable, or choose another --out',
+      cause: error,
+    });
+  }
+}
+
+export function registerPlan(program: Command, ctx: CommandContext): void {
+  const command = program
+    .command('plan')
+    .argument('<archive>', 'the archive: the .zip from X, or the folder you unpacked it into')
+    .description('Plan the migration offline and write it to a file you can review and edit; `fledge import plan.json` applies exactly that file.')
+    .option('-o, --out <file>', 'where to write the plan (JSON); "-" for stdout')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The plan is made for stock Mastodon limits (500 characters, 4 media, 300 posts per 3 hours).',
+        '',
+        'Examples:',
+        '  fledge plan twitter-2024-01-31-abc123.zip --out plan.json',
+        '  fledge plan archive.zip --out plan.json --since 2019-01-01 --replies standalone --alt-text alt.csv',
+        '  fledge plan archive.zip --out - | jq \'.steps[] | select(.type == "skip") | .reason\'',
+      ].join('\n'),
+    );
+  withJson(addPlanOptions(command)).action(
+    action(ctx, async (archive: string, options: PlanCommandOptions) => {
+      const { io } = ctx;
+      if (options.out === undefined || options.out === '') {
+        throw usageError('E_USAGE', 'fledge plan needs --out <file> (or --out - for stdout)', {
+          hint: 'e.g. fledge plan archive.zip --out plan.json',
+        });
+      }
+      const plan = await planArchive(io, archive, options, MASTODON_DEFAULT_CAPABILITIES);
+      const text = serializePlan(plan);
+      const toStdout = options.out === '-';
+      const outFile = toStdout ? null : path.resolve(io.cwd, options.out);
+      if (outFile !== null) await writeFileAtomic(outFile, text);
+      else io.stdout.write(text);
+      const summary = summarizePlan(plan);
+      if (options.json) {
+        const doc = JSON.stringify({ plan: outFile, summary }, null, 2);
+        (toStdout ? io.stderr : io.stdout).write(`${doc}\n`);
+      } else {
+        const rendered = renderPlanSummary(plan, summary, {
+          target: 'offline defaults',
+          footer: outFile === null ? undefined : `Plan written to ${options.out}. Review or edit it, then apply it with: fledge import ${options.out}`,
+        });
+        (toStdout ? io.stderr : io.stdout).write(rendered);
+      }
+      return EXIT.ok;
+    }),
+  );
+}

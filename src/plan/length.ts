@@ -1,0 +1,84 @@
+/**
+ * Status length exactly as the target server counts it (capabilities decide which rules apply).
+ *
+ * Mastodon (app/validators/status_length_validator.rb, spec §2.3):
+ *   countable = [spoiler_text, countable_text(text)].join          (no separator; the CW counts)
+ *   countable_text: every URL with a protocol → 'x' * 23, every `@user@domain` → `@user`
+ *   length = countable.each_grapheme_cluster.size                  (1 emoji, 1 ZWJ family = 1)
+ * GoToSocial (internal/processing/status/common.go:41-91, spec §8.1):
+ *   length = runes(text) + runes(spoiler), URLs at full length.
+ * Grapheme clusters come from Intl.Segmenter (ICU, extended grapheme clusters as in Ruby's
+ * each_grapheme_cluster / UAX #29).
+ */
+import type { InstanceCapabilities } from '../domain/capabilities.js';
+import { findUrls, type TextSpan } from './urls.js';
+
+export type LengthRules = Pick<
+  InstanceCapabilities,
+  'lengthUnit' | 'urlCounting' | 'charactersReservedPerUrl' | 'mentionCounting' | 'maxCharacters'
+>;
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Printable ASCII, tab and LF only: one grapheme per UTF-16 unit (CR LF would be one cluster). */
+const SIMPLE_ASCII = /^[\x20-\x7e\n\t]*$/;
+
+export function countGraphemes(text: string): number {
+  if (SIMPLE_ASCII.test(text)) return text.length;
+  let n = 0;
+  for (const _ of graphemes.segment(text)) n += 1;
+  return n;
+}
+
+export function countCodePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n += 1;
+  return n;
+}
+
+/**
+ * Mastodon's `Account::MENTION_RE` with a domain part (app/models/account.rb): `@user@domain` is
+ * counted as `@user`. [:word:] in Ruby is Letter, Mark, Decimal_Number, Connector_Punctuation.
+ */
+const REMOTE_MENTION_RE = /(?<![=/\p{L}\p{M}\p{Nd}\p{Pc}])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)@[\p{L}\p{M}\p{Nd}\p{Pc}]+(?:[.-]+[\p{L}\p{M}\p{Nd}\p{Pc}]+)*/giu;
+
+/** Text with URLs replaced by the placeholder and remote mentions by their local part, as Mastodon counts it. */
+export function toCountableText(text: string, rules: LengthRules, urls: readonly TextSpan[] = findUrls(text)): string {
+  const fixedUrls = rules.urlCounting === 'fixed';
+  const localMentions = rules.mentionCounting === 'local-part' && text.includes('@');
+  if (!fixedUrls && !localMentions) return text;
+  const entities: { start: number; end: number; replacement: string }[] = [];
+  if (fixedUrls) {
+    const placeholder = 'x'.repeat(rules.charactersReservedPerUrl);
+    for (const u of urls) entities.push({ start: u.start, end: u.end, replacement: placeholder });
+  }
+  if (localMentions) {
+    REMOTE_MENTION_RE.lastIndex = 0;
+    for (let m = REMOTE_MENTION_RE.exec(text); m !== null; m = REMOTE_MENTION_RE.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      // Extractor.remove_overlapping_entities: a mention inside a URL is part of the URL.
+      const overlaps = entities.some((e) => start < e.end && end > e.start);
+      if (!overlaps) entities.push({ start, end, replacement: `@${m[1]}` });
+    }
+    entities.sort((a, b) => a.start - b.start);
+  }
+  if (entities.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const e of entities) {
+    out += text.slice(at, e.start) + e.replacement;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}
+
+/** Length of a status (text + content warning) as the server counts it. */
+export function countStatusLength(text: string, spoilerText: string | null, rules: LengthRules): number {
+  const spoiler = spoilerText ?? '';
+  if (rules.lengthUnit === 'codepoint') {
+    // GoToSocial counts text and spoiler separately and adds them; URLs and mentions as written.
+    return countCodePoints(toCountableText(text, rules)) + countCodePoints(spoiler);
+  }
+  return countGraphemes(spoiler + toCountableText(text, rules));
+}

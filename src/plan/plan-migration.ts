@@ -1,0 +1,435 @@
+/**
+ * The planner: `planMigration(archive, options, capabilities) → MigrationPlan`. Pure and
+ * deterministic (house style): no I/O, no clock, no randomness; iteration follows the archive's
+ * order and every collection in the output is built in a fixed order, so the same input gives a
+ * byte-identical JSON plan.
+ *
+ * Each source post becomes either one or more post steps (a numbered thread when it is too long) or
+ * exactly one skip step with a reason. Rules and defaults: ./options.ts and README "plan".
+ */
+import type { InstanceCapabilities } from '../domain/capabilities.js';
+import { usageError } from '../domain/errors.js';
+import {
+  PLAN_FORMAT,
+  PLAN_VERSION,
+  type MigrationPlan,
+  type PlanOptions,
+  type PlanQuote,
+  type PlanSourceRef,
+  type PlanSourceSummary,
+  type PlanStep,
+  type PlanWarning,
+  type PostStep,
+  type SkipReason,
+  type SkipStep,
+  type StepId,
+  type Visibility,
+} from '../domain/plan.js';
+import type { SourceArchive, SourcePost, SourcePostKind } from '../domain/source.js';
+import { checkMedia } from './media.js';
+import { neutraliseMentions, type MentionContext } from './mentions.js';
+import { normaliseDateBound, resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from './options.js';
+import { splitToFit } from './split.js';
+import { findUrls } from './urls.js';
+
+export interface PlanMeta {
+  /** Tool name and version recorded in the plan. */
+  readonly createdWith?: { readonly name: string; readonly version: string };
+  /** The archive path recorded for the import (resolved by the CLI). */
+  readonly archivePath?: string | null;
+  /** Alt text by media key or `<post id>/<n>` (1-based), read by the CLI from --alt-text FILE.csv. */
+  readonly altText?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Room kept for `\n\n<url of the imported post>` when a self-quote cannot be native. On servers that
+ * count URLs at full length (GoToSocial) the URL is unknown offline; GoToSocial status URLs look like
+ * `https://<host>/@<user>/statuses/<26-char ULID>`, so 150 characters covers long hosts and names.
+ */
+export const QUOTE_LINK_FULL_LENGTH_RESERVE = 150;
+
+export function postStepId(sourceId: string, part = 1): StepId {
+  return part === 1 ? `post:${sourceId}` : `post:${sourceId}#${part}`;
+}
+
+export function skipStepId(sourceId: string): StepId {
+  return `skip:${sourceId}`;
+}
+
+const KINDS: readonly SourcePostKind[] = ['original', 'self-reply', 'reply', 'repost', 'quote'];
+
+/** Snowflake ids as strings: shorter is older, then lexicographic (never Number: ids exceed 2^53). */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function comparePosts(a: SourcePost, b: SourcePost): number {
+  const ta = Date.parse(a.createdAt);
+  const tb = Date.parse(b.createdAt);
+  return ta - tb || compareIds(a.id, b.id);
+}
+
+function sourceRef(post: SourcePost): PlanSourceRef {
+  return { id: post.id, url: post.url, createdAt: post.createdAt, kind: post.kind };
+}
+
+/** Origin of the old network (https://twitter.com or https://x.com), read from the post's own URL. */
+function originOf(url: string): string {
+  const m = /^(https?:\/\/[^/]+)/.exec(url);
+  return m === null ? 'https://twitter.com' : m[1]!;
+}
+
+/**
+ * The public URL of another post on the old network, built in the same shape as the post's own URL
+ * (`<origin>/<handle>/status/<id>`; `i/web/status/<id>` when the handle is unknown, which the old
+ * network redirects).
+ */
+function oldPostUrl(ownUrl: string, username: string | null, postId: string): string {
+  return `${originOf(ownUrl)}/${username ?? 'i/web'}/status/${postId}`;
+}
+
+function dropCodePoints(text: string, count: number): string {
+  if (count <= 0) return text;
+  let i = 0;
+  let offset = 0;
+  for (const ch of text) {
+    if (i === count) break;
+    offset += ch.length;
+    i += 1;
+  }
+  return text.slice(offset);
+}
+
+/** Remove the link to a quoted post from the text (it becomes a native quote or the imported URL). */
+function removeQuoteLink(text: string, quotedId: string): { text: string; removed: boolean } {
+  const urls = findUrls(text);
+  const pattern = new RegExp(`/status(?:es)?/${quotedId}(?:[/?#]|$)`);
+  for (let i = urls.length - 1; i >= 0; i -= 1) {
+    const u = urls[i]!;
+    if (pattern.test(text.slice(u.start, u.end))) {
+      const before = text.slice(0, u.start).replace(/[ \t]+$/, '');
+      const after = text.slice(u.end).replace(/^[ \t]+/, '');
+      return { text: (before + (before && after && !/\s$/.test(before) ? ' ' : '') + after).trim(), removed: true };
+    }
+  }
+  return { text, removed: false };
+}
+
+function footerText(template: string, post: SourcePost): string {
+  return template.replaceAll('{date}', post.createdAt.slice(0, 10)).replaceAll('{url}', post.url);
+}
+
+interface Classified {
+  readonly reason: SkipReason;
+  readonly detail: string;
+}
+
+interface Filters {
+  readonly since: number | null;
+  readonly until: number | null;
+  readonly include: RegExp | null;
+  readonly exclude: RegExp | null;
+  readonly onlyIds: ReadonlySet<string> | null;
+  readonly excludeIds: ReadonlySet<string>;
+  readonly minLikes: number;
+  readonly languages: readonly string[] | null;
+}
+
+function compileFilters(options: PlanOptions): Filters {
+  const f = options.filters;
+  const bound = (v: string | null, which: 'since' | 'until'): number | null => {
+    if (v === null) return null;
+    const iso = normaliseDateBound(v, which);
+    return iso === null ? null : Date.parse(iso);
+  };
+  return {
+    since: bound(f.since, 'since'),
+    until: bound(f.until, 'until'),
+    include: f.include === null ? null : new RegExp(f.include, 'iu'),
+    exclude: f.exclude === null ? null : new RegExp(f.exclude, 'iu'),
+    onlyIds: f.onlyIds === null ? null : new Set(f.onlyIds),
+    excludeIds: new Set(f.excludeIds),
+    minLikes: f.minLikes,
+    languages: f.languages === null ? null : f.languages.map((l) => l.toLowerCase()),
+  };
+}
+
+function languageMatches(language: string | null, wanted: readonly string[]): boolean {
+  const lang = (language ?? 'und').toLowerCase();
+  const primary = lang.split('-')[0]!;
+  return wanted.some((w) => w === lang || w === primary || w.split('-')[0] === lang);
+}
+
+/** Kind- and filter-based skips, decided before any text work. Order: what the post is, then the user's filters. */
+function classify(post: SourcePost, options: PlanOptions, filters: Filters): Classified | null {
+  if (post.circle && options.circles === 'skip') {
+    return { reason: 'circle', detail: 'posted to a Twitter Circle (a private audience); --circles private imports it followers-only' };
+  }
+  if (post.kind === 'repost' && options.reposts === 'skip') {
+    const who = post.repostOf?.username;
+    return { reason: 'repost', detail: `a repost${who ? ` of @${who}` : ''}; --reposts link imports it as a link post` };
+  }
+  if (post.kind === 'reply' && options.replies === 'skip') {
+    const who = post.replyTo?.username;
+    return {
+      reason: 'reply-to-others',
+      detail: `a reply to ${who ? `@${who}` : 'someone else'}; --replies standalone imports it as a standalone post linking what it answered`,
+    };
+  }
+  if (filters.onlyIds !== null && !filters.onlyIds.has(post.id)) {
+    return { reason: 'filter-id', detail: 'not among the ids given to --only-ids' };
+  }
+  if (filters.excludeIds.has(post.id)) return { reason: 'filter-id', detail: 'listed in --exclude-ids' };
+  const at = Date.parse(post.createdAt);
+  if (filters.since !== null && at < filters.since) {
+    return { reason: 'filter-date', detail: `posted ${post.createdAt.slice(0, 10)}, before --since ${options.filters.since}` };
+  }
+  if (filters.until !== null && at > filters.until) {
+    return { reason: 'filter-date', detail: `posted ${post.createdAt.slice(0, 10)}, after --until ${options.filters.until}` };
+  }
+  if (post.likes < filters.minLikes) {
+    return { reason: 'filter-likes', detail: `${post.likes} likes, fewer than --min-likes ${filters.minLikes}` };
+  }
+  if (filters.languages !== null && !languageMatches(post.language, filters.languages)) {
+    return {
+      reason: 'filter-language',
+      detail: `language ${post.language ?? 'undetermined (und)'} is not in --language ${filters.languages.join(',')}`,
+    };
+  }
+  if (filters.include !== null && !filters.include.test(post.text)) {
+    return { reason: 'filter-text', detail: `does not match --include /${options.filters.include}/` };
+  }
+  if (filters.exclude !== null && filters.exclude.test(post.text)) {
+    return { reason: 'filter-text', detail: `matches --exclude /${options.filters.exclude}/` };
+  }
+  return null;
+}
+
+function summarizeSource(archive: SourceArchive, posts: readonly SourcePost[], archivePath: string | null): PlanSourceSummary {
+  const postsByKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<SourcePostKind, number>;
+  let mediaFiles = 0;
+  for (const p of posts) {
+    postsByKind[p.kind] += 1;
+    for (const m of p.media) if (m.file !== null) mediaFiles += 1;
+  }
+  return {
+    archivePath,
+    generation: archive.generation,
+    accountId: archive.account.accountId,
+    username: archive.account.username,
+    displayName: archive.account.displayName,
+    posts: posts.length,
+    postsByKind,
+    mediaFiles,
+    firstPostAt: posts[0]?.createdAt ?? null,
+    lastPostAt: posts[posts.length - 1]?.createdAt ?? null,
+    archiveWarnings: archive.warnings.length,
+  };
+}
+
+function backdate(createdAt: string, part: number): string {
+  // Parts of one split post keep their order on the server: +1 ms per part (ids are time-derived on GoToSocial).
+  return new Date(Date.parse(createdAt) + (part - 1)).toISOString();
+}
+
+export function planMigration(
+  archive: SourceArchive,
+  optionsInput: PlanOptionsInput,
+  capabilities: InstanceCapabilities,
+  meta: PlanMeta = {},
+): MigrationPlan {
+  const options = resolvePlanOptions(optionsInput);
+  const problems = validatePlanOptions(options);
+  if (problems.length > 0) {
+    throw usageError('E_PLAN_OPTIONS', problems.join('\n'), { hint: 'fix the options above and run the command again' });
+  }
+  const filters = compileFilters(options);
+  const altText = meta.altText ?? new Map<string, string>();
+  const posts = [...archive.posts].sort(comparePosts);
+  const byId = new Map(posts.map((p) => [p.id, p]));
+  /** Source id → first and last step id of the planned post (quotes point at the first, replies at the last). */
+  const planned = new Map<string, { first: StepId; last: StepId }>();
+  const steps: PlanStep[] = [];
+  const warnings: PlanWarning[] = archive.warnings.map((w) => ({
+    code: 'archive' as const,
+    stepId: null,
+    message: `${w.code}: ${w.message}${w.file ? ` (${w.file})` : ''}`,
+  }));
+  const altUsed = new Set<string>();
+  const useFooter = options.footer === 'always' || (options.footer === 'auto' && capabilities.backdating === null);
+  const quoteReserve =
+    2 + (capabilities.urlCounting === 'fixed' ? capabilities.charactersReservedPerUrl : QUOTE_LINK_FULL_LENGTH_RESERVE);
+
+  const skip = (post: SourcePost, reason: SkipReason, detail: string): void => {
+    const step: SkipStep = { type: 'skip', id: skipStepId(post.id), source: sourceRef(post), reason, detail, sourceText: post.text };
+    steps.push(step);
+  };
+
+  for (const post of posts) {
+    const classified = classify(post, options, filters);
+    if (classified !== null) {
+      skip(post, classified.reason, classified.detail);
+      continue;
+    }
+    const stepId = postStepId(post.id);
+    const notes: string[] = [];
+    const stepWarnings: PlanWarning[] = [];
+    const mentionCtx: MentionContext = { profileOrigin: originOf(post.url) };
+
+    // Media (reposts are link posts: the media belong to someone else and stay there).
+    const media = post.kind === 'repost' ? null : checkMedia(post, capabilities, altText);
+    if (media !== null && media.problems.length > 0) {
+      if (options.mediaProblems === 'skip-post') {
+        skip(post, media.problems[0]!.reason, `${media.problems.map((p) => p.message).join('; ')}; --media-problems post-without posts it without`);
+        continue;
+      }
+      for (const p of media.problems) {
+        notes.push(`posted without some media: ${p.message}`);
+        stepWarnings.push({ code: 'media-dropped', stepId, message: p.message });
+      }
+    }
+
+    // Text.
+    let body = options.keepReplyMentions ? post.text : dropCodePoints(post.text, post.replyPrefixLength);
+    let quote: PlanQuote | null = null;
+    if (post.quote !== null) {
+      const target = post.quote.self ? planned.get(post.quote.postId) : undefined;
+      if (target !== undefined) {
+        const removed = removeQuoteLink(body, post.quote.postId);
+        body = removed.text;
+        quote = {
+          kind: 'step',
+          stepId: target.first,
+          sourceUrl: post.quote.url,
+          preferNative: capabilities.supportsQuotes,
+          reservedLength: quoteReserve,
+        };
+      } else {
+        quote = { kind: 'link', url: post.quote.url };
+        if (post.quote.self) {
+          stepWarnings.push({
+            code: 'quote-target-missing',
+            stepId,
+            message: `quotes an own post (${post.quote.postId}) that is not imported; the old link is kept`,
+          });
+        }
+      }
+    }
+    if (post.kind === 'reply' && post.replyTo !== null) {
+      const target = post.replyTo.postId !== null ? oldPostUrl(post.url, post.replyTo.username, post.replyTo.postId) : null;
+      const line = target !== null ? `In reply to ${target}` : post.replyTo.username ? `In reply to @${post.replyTo.username}` : null;
+      if (line !== null) body = body.trim() === '' ? line : `${body.trimEnd()}\n\n${line}`;
+    }
+    if (post.kind === 'repost' && !useFooter) body = `${body.trimEnd()}\n\n${post.url}`;
+    body = neutraliseMentions(body.trim(), options.mentionStyle, mentionCtx);
+
+    const planMedia = media?.media ?? [];
+    if (body === '' && planMedia.length === 0 && quote?.kind !== 'step') {
+      skip(post, 'empty', 'nothing left to post: no text and no media that can be uploaded');
+      continue;
+    }
+
+    // Thread: a self-reply continues its parent's thread; a skipped parent is bridged to the nearest
+    // planned ancestor, and with none the post starts a new thread (re-rooted, not lost).
+    let dependsOn: StepId | null = null;
+    if (post.replyTo?.self === true && post.replyTo.postId !== null) {
+      const parentId = post.replyTo.postId;
+      let ancestor: SourcePost | undefined = byId.get(parentId);
+      let attached: string | null = null;
+      while (ancestor !== undefined) {
+        const p = planned.get(ancestor.id);
+        if (p !== undefined) {
+          dependsOn = p.last;
+          attached = ancestor.id;
+          break;
+        }
+        const up: string | null = ancestor.replyTo?.self === true ? ancestor.replyTo.postId : null;
+        ancestor = up === null ? undefined : byId.get(up);
+      }
+      if (attached !== parentId) {
+        const why = byId.has(parentId) ? `the post it replied to (${parentId}) is skipped` : `the post it replied to (${parentId}) is not in the archive`;
+        const message = attached === null ? `${why}; it starts its own thread` : `${why}; it continues the thread after ${attached}`;
+        notes.push(message);
+        stepWarnings.push({ code: 'thread-rerooted', stepId, message });
+      }
+    }
+
+    const spoilerText = post.sensitive && options.sensitiveSpoiler !== null ? options.sensitiveSpoiler : null;
+    const firstTail = useFooter ? [neutraliseMentions(footerText(options.footerTemplate, post), options.mentionStyle, mentionCtx)] : [];
+    const split = splitToFit({
+      body,
+      spoilerText,
+      rules: capabilities,
+      firstTail,
+      firstReserve: quote?.kind === 'step' ? quote.reservedLength : 0,
+      language: post.language,
+    });
+    if (!split.ok) {
+      const token = split.token.length > 60 ? `${split.token.slice(0, 57)}…` : split.token;
+      skip(post, 'too-long', `"${token}" alone is longer than the instance's ${capabilities.maxCharacters}-character limit and cannot be split`);
+      continue;
+    }
+
+    const visibility: Visibility = post.circle ? 'private' : options.visibility;
+    const parts = split.parts.length;
+    if (parts > 1) notes.push(`split into a thread of ${parts} posts to fit ${capabilities.maxCharacters} characters`);
+    let previous = dependsOn;
+    split.parts.forEach((part, i) => {
+      const n = i + 1;
+      const step: PostStep = {
+        type: 'post',
+        id: postStepId(post.id, n),
+        source: sourceRef(post),
+        part: n,
+        parts,
+        text: part.text,
+        spoilerText,
+        visibility,
+        language: post.language,
+        sensitive: post.sensitive || spoilerText !== null,
+        media: n === 1 ? planMedia : [],
+        dependsOn: previous,
+        scheduledAt: capabilities.backdating === 'scheduled_at' ? backdate(post.createdAt, n) : null,
+        quote: n === 1 ? quote : null,
+        allowedMentions: capabilities.supportsAllowedMentions ? [] : null,
+        length: part.length,
+        notes: n === 1 ? notes : [],
+      };
+      steps.push(step);
+      previous = step.id;
+    });
+    planned.set(post.id, { first: stepId, last: previous! });
+    warnings.push(...stepWarnings);
+    if (media !== null) {
+      for (const k of media.altKeysUsed) altUsed.add(k);
+      for (const k of media.altTruncated) {
+        warnings.push({
+          code: 'alt-text-truncated',
+          stepId,
+          message: `alt text of ${k} cut to the instance's ${capabilities.descriptionLimit}-character limit`,
+        });
+      }
+    }
+  }
+
+  const unused = [...altText.keys()].filter((k) => !altUsed.has(k)).sort(compareIds);
+  if (unused.length > 0) {
+    const shown = unused.slice(0, 10).join(', ');
+    warnings.push({
+      code: 'alt-text-unused',
+      stepId: null,
+      message: `${unused.length} alt-text ${unused.length === 1 ? 'entry matches' : 'entries match'} no imported media: ${shown}${unused.length > 10 ? ', …' : ''}`,
+    });
+  }
+
+  return {
+    format: PLAN_FORMAT,
+    version: PLAN_VERSION,
+    createdWith: meta.createdWith ?? { name: 'fledge', version: '0.0.0' },
+    source: summarizeSource(archive, posts, meta.archivePath ?? null),
+    capabilities,
+    options: { ...options, altTextEntries: altText.size },
+    steps,
+    warnings,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Fitting a text into the server's length limit: one status when it fits, otherwise a numbered
+ * thread split at sentence boundaries, then at whitespace, then (for scripts written without spaces,
+ * e.g. CJK) at word boundaries from Intl.Segmenter — never inside a word and never inside a URL.
+ * Each part is measured with the server's own counting rules (./length.ts), including the number
+ * label, the footer on the first part and any reserved room, so every part is guaranteed to fit.
+ */
+import { countStatusLength, type LengthRules } from './length.js';
+import { findUrls, insideSpan, type TextSpan } from './urls.js';
+
+export interface SplitRequest {
+  readonly body: string;
+  readonly spoilerText: string | null;
+  readonly rules: LengthRules;
+  /** Lines appended (after a blank line) to the first part only, e.g. the date footer. */
+  readonly firstTail: readonly string[];
+  /** Characters kept free on the first part (a quote link added at apply time). */
+  readonly firstReserve: number;
+  /** BCP-47 hint for sentence/word segmentation; null lets ICU use its root rules. */
+  readonly language: string | null;
+}
+
+export interface SplitPart {
+  readonly text: string;
+  /** Counted length including the spoiler and the reserve (first part). */
+  readonly length: number;
+}
+
+export type SplitResult =
+  | { readonly ok: true; readonly parts: readonly SplitPart[] }
+  /** A single word or URL does not fit even alone in a part. */
+  | { readonly ok: false; readonly token: string };
+
+/** The thread label of part i of n. */
+export function partLabel(i: number, n: number): string {
+  return `${i}/${n}`;
+}
+
+interface Piece {
+  readonly start: number;
+  readonly end: number;
+  /** 0 sentence, 1 whitespace-delimited token, 2 word. */
+  readonly level: 0 | 1 | 2;
+}
+
+function segmenter(language: string | null, granularity: 'sentence' | 'word'): Intl.Segmenter {
+  try {
+    return new Intl.Segmenter(language ?? undefined, { granularity });
+  } catch {
+    // An unusual language tag RangeErrors in ICU: root rules are fine.
+    return new Intl.Segmenter(undefined, { granularity });
+  }
+}
+
+function sentencePieces(body: string, urls: readonly TextSpan[], language: string | null): Piece[] {
+  const pieces: Piece[] = [];
+  let start = 0;
+  for (const seg of segmenter(language, 'sentence').segment(body)) {
+    const end = seg.index + seg.segment.length;
+    if (end < body.length && insideSpan(urls, end)) continue; // a sentence "end" inside a URL (…/v1.Foo) is not one
+    pieces.push({ start, end, level: 0 });
+    start = end;
+  }
+  if (start < body.length) pieces.push({ start, end: body.length, level: 0 });
+  return pieces;
+}
+
+/** Split a piece at whitespace: each token is a run of non-space characters plus the spaces after it. */
+function tokenPieces(body: string, piece: Piece): Piece[] {
+  const out: Piece[] = [];
+  const re = /\S+\s*|\s+/gu;
+  const slice = body.slice(piece.start, piece.end);
+  for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
+    out.push({ start: piece.start + m.index, end: piece.start + m.index + m[0].length, level: 1 });
+  }
+  return out;
+}
+
+const GLUE_BEFORE = new Set(['@', '＠', '#', '＃', '$']);
+
+/** Split a whitespace-free token at word boundaries (never inside a URL, never after a lone @ or #). */
+function wordPieces(body: string, piece: Piece, urls: readonly TextSpan[], language: string | null): Piece[] {
+  const out: Piece[] = [];
+  const slice = body.slice(piece.start, piece.end);
+  let start = piece.start;
+  let previous = '';
+  for (const seg of segmenter(language, 'word').segment(slice)) {
+    const at = piece.start + seg.index;
+    const canBreak = at > start && seg.isWordLike === true && !GLUE_BEFORE.has(previous) && !insideSpan(urls, at);
+    if (canBreak) {
+      out.push({ start, end: at, level: 2 });
+      start = at;
+    }
+    previous = seg.segment;
+  }
+  out.push({ start, end: piece.end, level: 2 });
+  return out;
+}
+
+function compose(partBody: string, index: number, total: number, firstTail: readonly string[]): string {
+  const tail: string[] = index === 1 ? [...firstTail] : [];
+  if (total > 1) tail.push(partLabel(index, total));
+  if (tail.length === 0) return partBody;
+  return partBody === '' ? tail.join('\n') : `${partBody}\n\n${tail.join('\n')}`;
+}
+
+/** Split into exactly-labelled parts for an assumed total; returns the parts or the token that cannot fit. */
+function pack(req: SplitRequest, urls: readonly TextSpan[], sentences: readonly Piece[], total: number): SplitResult {
+  const { body } = req;
+  const parts: SplitPart[] = [];
+  const measure = (text: string, index: number): number =>
+    countStatusLength(compose(text, index, total, req.firstTail), req.spoilerText, req.rules) +
+    (index === 1 ? req.firstReserve : 0);
+  const fits = (text: string, index: number): boolean => measure(text, index) <= req.rules.maxCharacters;
+
+  let current = '';
+  const stack: Piece[] = [...sentences].reverse();
+  while (stack.length > 0) {
+    const piece = stack.pop()!;
+    const raw = body.slice(piece.start, piece.end);
+    const candidate = current === '' ? raw.trimStart() : current + raw;
+    const index = parts.length + 1;
+    if (candidate.trim() === '' || fits(candidate.trimEnd(), index)) {
+      current = candidate;
+      continue;
+    }
+    if (current.trim() !== '') {
+      // Close this part and retry the piece at the start of the next one.
+      const text = current.trimEnd();
+      parts.push({ text: compose(text, index, total, req.firstTail), length: measure(text, index) });
+      current = '';
+      stack.push(piece);
+      continue;
+    }
+    // The piece alone is too long for an empty part: split it finer.
+    const finer =
+      piece.level === 0 ? tokenPieces(body, piece) : piece.level === 1 ? wordPieces(body, piece, urls, req.language) : [];
+    if (finer.length <= 1) return { ok: false, token: raw.trim() };
+    for (let i = finer.length - 1; i >= 0; i -= 1) stack.push(finer[i]!);
+  }
+  if (current.trim() !== '' || parts.length === 0) {
+    const text = current.trimEnd();
+    const index = parts.length + 1;
+    parts.push({ text: compose(text, index, total, req.firstTail), length: measure(text, index) });
+  }
+  return { ok: true, parts };
+}
+
+export function splitToFit(req: SplitRequest): SplitResult {
+  const body = req.body.trim();
+  const single = compose(body, 1, 1, req.firstTail);
+  const singleLength = countStatusLength(single, req.spoilerText, req.rules) + req.firstReserve;
+  if (singleLength <= req.rules.maxCharacters) return { ok: true, parts: [{ text: single, length: singleLength }] };
+
+  const trimmed = { ...req, body };
+  const urls = findUrls(body);
+  const sentences = sentencePieces(body, urls, req.language);
+  // The label "i/n" only changes length with the digits of i and n, so packing with any total of
+  // the same digit count gives the same parts. Start at 2 and move up digit classes until the count
+  // of parts has as many digits as the assumed total, then relabel with the exact count.
+  let total = 2;
+  for (;;) {
+    const result = pack(trimmed, urls, sentences, total);
+    if (!result.ok) return result;
+    const count = result.parts.length;
+    if (String(count).length <= String(total).length) {
+      return count === total ? result : pack(trimmed, urls, sentences, Math.max(count, 2));
+    }
+    total = count;
+  }
+}
