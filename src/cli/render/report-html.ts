@@ -1,0 +1,646 @@
+import { createHash } from 'node:crypto';
+import type {
+  MigrationPlan,
+  PlanMedia,
+  PlanWarning,
+  PostStep,
+  SkipReason,
+  SkipStep,
+  StepId,
+} from '../../domain/plan.js';
+import { SKIP_REASONS } from '../../domain/plan.js';
+import { REPORT_CLIENT_SCRIPT, REPORT_CSS } from './report-assets.js';
+
+/**
+ * The dry-run preview (`fledge import --dry-run --report FILE`): one self-contained HTML page that
+ * shows every step of a MigrationPlan the way the posts will look on the new account.
+ *
+ * Pure: plan + options in, a string out. Media thumbnails are prepared by the caller (data: URIs).
+ *
+ * Design, for a 100,000-post archive:
+ * - The summary header, the year/month index and one empty <section> per month are static HTML.
+ * - Each month's entries are embedded once as JSON in their own `<script type="application/json">`
+ *   block (never executed, escaped so `</script>` or `<!--` in a post cannot end it). The page's
+ *   script parses and renders a month only when its section scrolls into view or is jumped to, in
+ *   chunks, so the DOM holds the months being read instead of 100k posts.
+ * - Post text is user content: it reaches the DOM only through textContent / createTextNode, and
+ *   links are built as <a> elements with an http(s) href. A Content-Security-Policy meta allows only
+ *   this page's own script and style (by hash) and data: images, so even an escaping bug could not
+ *   run a script or make a request.
+ */
+
+export interface ReportSection {
+  readonly title: string;
+  readonly rows: readonly { readonly label: string; readonly value: string }[];
+}
+
+export interface ReportHtmlOptions {
+  /** Page title; defaults to "fledge preview — @username". */
+  readonly title?: string;
+  /** Media key → data: URI of a small image thumbnail, prepared by the caller. Others get a placeholder box. */
+  readonly mediaThumbnails?: ReadonlyMap<string, string>;
+  /** ISO-8601 time the report was generated (injected: the renderer reads no clock). */
+  readonly generatedAt: string;
+  /** Estimated duration of the import under the instance's rate limits, computed by the caller. */
+  readonly eta?: { readonly text: string; readonly detail?: string };
+  /** Further key/value tables for the header (e.g. rate limits, media left out of the page). */
+  readonly extraSections?: readonly ReportSection[];
+}
+
+/** Labels of the skip reasons as the report shows them (keys: SkipReason, domain/plan.ts). */
+export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
+  'reply-to-others': 'Reply to someone else',
+  repost: 'Repost (retweet)',
+  circle: 'Circle post',
+  'filter-date': 'Outside the date range',
+  'filter-text': 'Filtered by text',
+  'filter-id': 'Filtered by id',
+  'filter-likes': 'Too few likes',
+  'filter-language': 'Filtered by language',
+  'media-missing': 'Media file missing',
+  'media-too-large': 'Media file too large',
+  'media-unsupported': 'Media type not accepted',
+  'media-too-many': 'Too many attachments',
+  'too-long': 'Too long to split',
+  empty: 'Nothing to post',
+};
+
+// ---------------------------------------------------------------------------------------------
+// The JSON payload (one block per month). Short keys: a 100k-post archive is ~100k entries, and
+// every byte counts toward the page's size and parse time. Optional keys are omitted at default.
+// ---------------------------------------------------------------------------------------------
+
+/** A media item: f file, t MIME type, b bytes, k kind, a alt text, i index in the thumbnail table. */
+interface MediaRow {
+  f: string;
+  t: string;
+  b: number;
+  k: string;
+  a?: string;
+  i?: number;
+}
+
+/**
+ * A post step inside a thread: i step id, s source id, d source date, u source URL (omitted when it
+ * is the archive's usual URL for `s`), p parent index in the thread (-1: root), x text, w spoiler,
+ * v visibility (omitted when the plan default), l language, n sensitive, m media, a/b part/parts,
+ * h scheduled_at, q quote, c length, o notes, g warnings, k source kind (omitted for 'original').
+ */
+interface PostRow {
+  i: string;
+  s: string;
+  d: string;
+  u?: string;
+  p: number;
+  x: string;
+  w?: string;
+  v?: string;
+  l?: string;
+  n?: 1;
+  m?: MediaRow[];
+  a?: number;
+  b?: number;
+  h?: string;
+  q?: { t: 'step'; i: string; u: string; nat: 0 | 1; mo?: string } | { t: 'link'; u: string };
+  c: number;
+  o?: string[];
+  g?: string[];
+  k?: string;
+}
+
+/** A skip step: r reason, e detail, x source text, plus the source fields as in PostRow. */
+interface SkipRow {
+  t: 1;
+  i: string;
+  s: string;
+  d: string;
+  u?: string;
+  k?: string;
+  r: SkipReason;
+  e: string;
+  x: string;
+  g?: string[];
+}
+
+interface ThreadRow {
+  t: 0;
+  p: PostRow[];
+}
+
+type EntryRow = ThreadRow | SkipRow;
+
+interface MonthData {
+  readonly key: string; // YYYY-MM
+  readonly entries: EntryRow[];
+  posts: number;
+  skips: number;
+  estimate: number;
+}
+
+/** The static configuration the page's script reads (small; the months carry the bulk). */
+interface PageConfig {
+  name: string;
+  acct: string;
+  urlBase: string | null;
+  defaultVisibility: string;
+  maxCharacters: number;
+  backdating: boolean;
+  footer: string;
+  thumbs: string[];
+  reasons: Record<string, string>;
+}
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** Rendered items per chunk: a month of a heavy account can hold thousands of posts (see client script). */
+export const REPORT_CHUNK_SIZE = 200;
+
+/** data: URIs we accept as thumbnails: raster images only (an SVG could carry script), base64. */
+const THUMBNAIL_RE = /^data:image\/(?:jpeg|png|gif|webp|avif);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+function monthKey(iso: string): string {
+  // The plan's dates are ISO-8601 UTC (domain/plan.ts PlanSourceRef.createdAt): the month is the prefix.
+  return /^\d{4}-\d{2}/.test(iso) ? iso.slice(0, 7) : '0000-00';
+}
+
+/** Archive URLs follow `https://twitter.com/<user>/status/<id>`; storing only the id saves ~45 bytes a post. */
+function detectUrlBase(plan: MigrationPlan): string | null {
+  const counts = new Map<string, number>();
+  for (const step of plan.steps.slice(0, 200)) {
+    const url = step.source.url;
+    if (url.endsWith(step.source.id)) {
+      const base = url.slice(0, url.length - step.source.id.length);
+      counts.set(base, (counts.get(base) ?? 0) + 1);
+    }
+  }
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [base, n] of counts) {
+    if (n > bestCount) {
+      best = base;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+function warningsByStep(warnings: readonly PlanWarning[]): Map<StepId, string[]> {
+  const map = new Map<StepId, string[]>();
+  for (const w of warnings) {
+    if (w.stepId === null) continue;
+    const list = map.get(w.stepId) ?? [];
+    list.push(w.message);
+    map.set(w.stepId, list);
+  }
+  return map;
+}
+
+interface BuiltReport {
+  readonly months: MonthData[];
+  readonly config: PageConfig;
+  readonly stepMonth: Map<StepId, string>;
+  readonly stats: ReportStats;
+}
+
+export interface ReportStats {
+  /** Statuses the import will create (post steps, split parts counted). */
+  readonly statuses: number;
+  /** Distinct source posts imported. */
+  readonly sourcePosts: number;
+  /** Source posts split into a numbered thread. */
+  readonly splitPosts: number;
+  /** Threads of two or more source posts. */
+  readonly threads: number;
+  readonly mediaUploads: number;
+  readonly mediaBytes: number;
+  readonly skipped: number;
+  readonly skippedByReason: ReadonlyMap<SkipReason, number>;
+  readonly warnings: number;
+  readonly contentWarnings: number;
+  readonly backdated: number;
+}
+
+/** Group the plan into month sections of threads and skips; pure, exported for tests. */
+function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltReport {
+  const urlBase = detectUrlBase(plan);
+  const stepWarnings = warningsByStep(plan.warnings);
+  const thumbs: string[] = [];
+  const thumbIndex = new Map<string, number>();
+  const thumbFor = (media: PlanMedia): number | undefined => {
+    const uri = options.mediaThumbnails?.get(media.key);
+    if (uri === undefined || !THUMBNAIL_RE.test(uri)) return undefined;
+    let index = thumbIndex.get(media.key);
+    if (index === undefined) {
+      index = thumbs.length;
+      thumbs.push(uri);
+      thumbIndex.set(media.key, index);
+    }
+    return index;
+  };
+
+  // Threads: a post whose dependsOn names an EARLIER post step joins that step's thread. The plan
+  // lists posts in posting order (a reply after its parent), so requiring "earlier" keeps a
+  // hand-edited plan with a cycle or a dangling reference from looping: such a post starts its own thread.
+  interface Thread {
+    readonly root: PostStep;
+    readonly row: ThreadRow;
+    readonly index: Map<StepId, number>;
+    readonly sources: Set<string>;
+  }
+  const threadOf = new Map<StepId, Thread>();
+  const threadList: Thread[] = [];
+  const stepMonth = new Map<StepId, string>();
+  const entries: { month: string; date: string; order: number; row: EntryRow }[] = [];
+  let order = 0;
+  const skippedByReason = new Map<SkipReason, number>();
+  let statuses = 0;
+  let splitPosts = 0;
+  let mediaUploads = 0;
+  let mediaBytes = 0;
+  let contentWarnings = 0;
+  let backdated = 0;
+  const sourceIds = new Set<string>();
+
+  for (const step of plan.steps) {
+    const sourceFields = {
+      i: step.id,
+      s: step.source.id,
+      d: step.source.createdAt,
+      ...(urlBase !== null && step.source.url === urlBase + step.source.id ? {} : { u: step.source.url }),
+      ...(step.source.kind === 'original' ? {} : { k: step.source.kind }),
+    };
+    const warnings = stepWarnings.get(step.id);
+    if (step.type === 'skip') {
+      const skip: SkipStep = step;
+      skippedByReason.set(skip.reason, (skippedByReason.get(skip.reason) ?? 0) + 1);
+      const row: SkipRow = {
+        t: 1,
+        ...sourceFields,
+        r: skip.reason,
+        e: skip.detail,
+        x: skip.sourceText,
+        ...(warnings ? { g: warnings } : {}),
+      };
+      const month = monthKey(skip.source.createdAt);
+      stepMonth.set(step.id, month);
+      entries.push({ month, date: skip.source.createdAt, order: order++, row });
+      continue;
+    }
+
+    statuses += 1;
+    sourceIds.add(step.source.id);
+    if (step.part === 1 && step.parts > 1) splitPosts += 1;
+    if (step.spoilerText !== null && step.spoilerText !== '') contentWarnings += 1;
+    if (step.scheduledAt !== null) backdated += 1;
+    const media: MediaRow[] = step.media.map((m) => {
+      mediaUploads += 1;
+      mediaBytes += m.bytes;
+      const i = thumbFor(m);
+      return {
+        f: m.file,
+        t: m.mimeType,
+        b: m.bytes,
+        k: m.kind,
+        ...(m.altText !== null && m.altText !== '' ? { a: m.altText } : {}),
+        ...(i === undefined ? {} : { i }),
+      };
+    });
+    const parent = step.dependsOn === null ? undefined : threadOf.get(step.dependsOn);
+    const row: PostRow = {
+      ...sourceFields,
+      p: -1,
+      x: step.text,
+      ...(step.spoilerText !== null && step.spoilerText !== '' ? { w: step.spoilerText } : {}),
+      ...(step.visibility === plan.options.visibility ? {} : { v: step.visibility }),
+      ...(step.language !== null ? { l: step.language } : {}),
+      ...(step.sensitive ? { n: 1 as const } : {}),
+      ...(media.length > 0 ? { m: media } : {}),
+      ...(step.parts > 1 ? { a: step.part, b: step.parts } : {}),
+      ...(step.scheduledAt !== null ? { h: step.scheduledAt } : {}),
+      ...(step.quote === null
+        ? {}
+        : step.quote.kind === 'step'
+          ? { q: { t: 'step' as const, i: step.quote.stepId, u: step.quote.sourceUrl, nat: step.quote.preferNative && plan.capabilities.supportsQuotes ? (1 as const) : (0 as const) } }
+          : { q: { t: 'link' as const, u: step.quote.url } }),
+      c: step.length,
+      ...(step.notes.length > 0 ? { o: [...step.notes] } : {}),
+      ...(warnings ? { g: warnings } : {}),
+    };
+    if (step.dependsOn !== null && parent === undefined) {
+      row.o = [...(row.o ?? []), `Replies to ${step.dependsOn}, which is not an earlier post step of this plan: shown as the start of a thread.`];
+    }
+    if (parent) {
+      row.p = parent.index.get(step.dependsOn!)!;
+      parent.index.set(step.id, parent.row.p.length);
+      parent.row.p.push(row);
+      parent.sources.add(step.source.id);
+      threadOf.set(step.id, parent);
+      // A thread is shown whole in the month of its first post, as a thread view would show it.
+      stepMonth.set(step.id, monthKey(parent.root.source.createdAt));
+    } else {
+      const thread: Thread = { root: step, row: { t: 0, p: [row] }, index: new Map([[step.id, 0]]), sources: new Set([step.source.id]) };
+      threadOf.set(step.id, thread);
+      threadList.push(thread);
+      const month = monthKey(step.source.createdAt);
+      stepMonth.set(step.id, month);
+      entries.push({ month, date: step.source.createdAt, order: order++, row: thread.row });
+    }
+  }
+
+  // Quotes of own posts: the page links to the quoted step and needs its month to render it first.
+  for (const entry of entries) {
+    if (entry.row.t !== 0) continue;
+    for (const post of entry.row.p) {
+      if (post.q?.t === 'step') {
+        const mo = stepMonth.get(post.q.i);
+        if (mo !== undefined) post.q.mo = mo;
+      }
+    }
+  }
+
+  entries.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.order - b.order));
+  const months: MonthData[] = [];
+  for (const entry of entries) {
+    let month = months[months.length - 1];
+    if (month === undefined || month.key !== entry.month) {
+      month = { key: entry.month, entries: [], posts: 0, skips: 0, estimate: 0 };
+      months.push(month);
+    }
+    month.entries.push(entry.row);
+    if (entry.row.t === 1) {
+      month.skips += 1;
+      month.estimate += 120;
+    } else {
+      for (const post of entry.row.p) {
+        month.posts += 1;
+        // Rough height in CSS pixels, so placeholders keep the scrollbar honest before a month is drawn.
+        month.estimate += 110 + Math.ceil(post.x.length / 60) * 22 + (post.m ? 190 : 0);
+      }
+      month.estimate += 24;
+    }
+  }
+
+  const threads = threadList.filter((t) => t.sources.size > 1).length;
+
+  const account = plan.source;
+  const config: PageConfig = {
+    name: account.displayName ?? account.username ?? 'You',
+    acct: account.username ?? '',
+    urlBase,
+    defaultVisibility: plan.options.visibility,
+    maxCharacters: plan.capabilities.maxCharacters,
+    backdating: plan.capabilities.backdating !== null,
+    footer: plan.options.footer,
+    thumbs,
+    reasons: { ...SKIP_REASON_LABELS },
+  };
+  const stats: ReportStats = {
+    statuses,
+    sourcePosts: sourceIds.size,
+    splitPosts,
+    threads,
+    mediaUploads,
+    mediaBytes,
+    skipped: [...skippedByReason.values()].reduce((a, b) => a + b, 0),
+    skippedByReason,
+    warnings: plan.warnings.length,
+    contentWarnings,
+    backdated,
+  };
+  return { months, config, stepMonth, stats };
+}
+
+/** Counts shown in the report header; exported so the CLI and tests agree with the page. */
+export function summarizeReport(plan: MigrationPlan): ReportStats {
+  return buildReport(plan, { generatedAt: '' }).stats;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML helpers (static parts only; posts are built by the page's script with DOM APIs).
+// ---------------------------------------------------------------------------------------------
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/**
+ * JSON for a `<script type="application/json">` block: `<`, `>` and `&` become \u escapes so no
+ * `</script>`, `<!--` or `<script` sequence can appear (HTML §4.12.1.3 "Restrictions for contents of
+ * script elements"); U+2028/2029 are escaped for old parsers. JSON.parse restores them unchanged.
+ */
+export function toScriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+function formatDay(iso: string | null): string {
+  if (iso === null) return '—';
+  return iso.slice(0, 10);
+}
+
+function monthTitle(key: string): string {
+  const [year, month] = key.split('-');
+  const name = MONTH_NAMES[Number(month) - 1];
+  return name === undefined ? 'Undated' : `${name} ${year}`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('base64');
+}
+
+function renderSummary(plan: MigrationPlan, built: BuiltReport, options: ReportHtmlOptions): string {
+  const { stats } = built;
+  const src = plan.source;
+  const caps = plan.capabilities;
+  const who = src.displayName ?? src.username ?? 'Your archive';
+  const handle = src.username !== null ? `@${src.username}` : '';
+  const server = `${caps.software.name}${caps.software.version !== null ? ` ${caps.software.version}` : ''}`;
+  const tile = (value: string, label: string, id: string): string =>
+    `<div class="tile" data-stat="${id}"><span class="tile-value">${escapeHtml(value)}</span><span class="tile-label">${escapeHtml(label)}</span></div>`;
+
+  const tiles = [
+    tile(formatCount(stats.statuses), 'posts to create', 'statuses'),
+    tile(formatCount(stats.threads), 'threads', 'threads'),
+    tile(formatCount(stats.mediaUploads), `media (${formatBytes(stats.mediaBytes)})`, 'media'),
+    tile(formatCount(stats.skipped), 'skipped', 'skipped'),
+    tile(formatCount(stats.warnings), 'warnings', 'warnings'),
+  ];
+  if (options.eta) tiles.push(tile(options.eta.text, 'estimated import time', 'eta'));
+
+  const reasons = SKIP_REASONS.filter((r) => (stats.skippedByReason.get(r) ?? 0) > 0)
+    .map(
+      (r) =>
+        `<li><button type="button" class="reason-chip" data-filter-reason="${r}"><span>${escapeHtml(SKIP_REASON_LABELS[r])}</span><b>${formatCount(stats.skippedByReason.get(r)!)}</b></button></li>`,
+    )
+    .join('');
+
+  const dateHandling =
+    caps.backdating !== null
+      ? `Posts keep their original dates (backdated through <code>scheduled_at</code> on ${escapeHtml(server)}).`
+      : plan.options.footer === 'never'
+        ? `Posts appear with the date of the import; no date footer (<code>--footer never</code>).`
+        : `Posts appear with the date of the import (${escapeHtml(server)} cannot backdate); a short footer keeps the original date and link.`;
+
+  const facts: [string, string][] = [
+    ['Archive', `${formatCount(src.posts)} posts, ${formatCount(src.mediaFiles)} media files, ${formatDay(src.firstPostAt)} → ${formatDay(src.lastPostAt)} (${src.generation})`],
+    ['Target', `${server}: ${formatCount(caps.maxCharacters)} characters, ${caps.maxMediaAttachments} attachments per post`],
+    ['Visibility', `${plan.options.visibility} by default${plan.options.circles === 'private' ? '; circle posts followers-only' : ''}`],
+    ['Replies to others', plan.options.replies === 'skip' ? 'skipped' : 'posted standalone, linking what they answered'],
+    ['Reposts', plan.options.reposts === 'skip' ? 'skipped' : 'posted as link posts'],
+    ['Mentions', `rewritten (${plan.options.mentionStyle}) so nobody is notified`],
+  ];
+  if (stats.splitPosts > 0) facts.push(['Long posts', `${formatCount(stats.splitPosts)} split into numbered threads`]);
+  if (stats.contentWarnings > 0) facts.push(['Content warnings', formatCount(stats.contentWarnings)]);
+  if (options.eta?.detail) facts.push(['Import time', options.eta.detail]);
+
+  const planWarnings = plan.warnings.filter((w) => w.stepId === null);
+  const stepWarnings = plan.warnings.filter((w) => w.stepId !== null);
+  const warningItems = [
+    ...planWarnings.map((w) => `<li><span class="wcode">${escapeHtml(w.code)}</span> ${escapeHtml(w.message)}</li>`),
+    ...stepWarnings.slice(0, 500).map((w) => {
+      const month = built.stepMonth.get(w.stepId!);
+      const link =
+        month === undefined
+          ? ''
+          : ` <a href="#m-${month}" data-jump="${escapeHtml(w.stepId!)}" data-month="${month}">show</a>`;
+      return `<li><span class="wcode">${escapeHtml(w.code)}</span> ${escapeHtml(w.message)}${link}</li>`;
+    }),
+  ];
+  if (stepWarnings.length > 500) warningItems.push(`<li>… and ${formatCount(stepWarnings.length - 500)} more, shown on their posts.</li>`);
+
+  const extra = (options.extraSections ?? [])
+    .map(
+      (s) =>
+        `<details class="extra"><summary>${escapeHtml(s.title)}</summary><dl class="facts">${s.rows
+          .map((r) => `<dt>${escapeHtml(r.label)}</dt><dd>${escapeHtml(r.value)}</dd>`)
+          .join('')}</dl></details>`,
+    )
+    .join('');
+
+  return `<header class="summary">
+<div class="summary-top"><div class="brand">fledge<span>dry-run preview</span></div>
+<h1>${escapeHtml(who)} <span class="acct">${escapeHtml(handle)}</span></h1>
+<p class="lede">This is what the import will post. Nothing has been sent anywhere. ${dateHandling}</p></div>
+<div class="tiles">${tiles.join('')}</div>
+<div class="summary-grid">
+<dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>
+<div class="skips-box"><h2>Skipped, by reason</h2>${reasons === '' ? '<p class="none">Nothing is skipped.</p>' : `<ul class="reasons">${reasons}</ul>`}</div>
+</div>
+${warningItems.length > 0 ? `<details class="warnings-box"><summary>${formatCount(plan.warnings.length)} warning${plan.warnings.length === 1 ? '' : 's'}</summary><ul>${warningItems.join('')}</ul></details>` : ''}
+${extra}
+</header>`;
+}
+
+function renderIndex(months: readonly MonthData[]): string {
+  const years = new Map<string, MonthData[]>();
+  for (const m of months) {
+    const year = m.key.slice(0, 4);
+    const list = years.get(year) ?? [];
+    list.push(m);
+    years.set(year, list);
+  }
+  const parts: string[] = [];
+  for (const [year, list] of years) {
+    const posts = list.reduce((a, m) => a + m.posts, 0);
+    const skips = list.reduce((a, m) => a + m.skips, 0);
+    parts.push(
+      `<li class="year"><a href="#m-${list[0]!.key}" data-month="${list[0]!.key}" class="year-link">${escapeHtml(year === '0000' ? 'Undated' : year)}<span class="count" title="${posts} posts, ${skips} skipped">${formatCount(posts)}</span></a><ul class="months">${list
+        .map(
+          (m) =>
+            `<li><a href="#m-${m.key}" data-month="${m.key}">${escapeHtml(monthTitle(m.key).split(' ')[0]!.slice(0, 3))}<span class="count">${formatCount(m.posts)}${m.skips > 0 ? `<i>+${formatCount(m.skips)}</i>` : ''}</span></a></li>`,
+        )
+        .join('')}</ul></li>`,
+    );
+  }
+  return `<nav class="index" aria-label="Years and months"><div class="index-inner"><h2>Timeline</h2><ul>${parts.join('')}</ul></div></nav>`;
+}
+
+function renderToolbar(stats: ReportStats): string {
+  const options = SKIP_REASONS.filter((r) => (stats.skippedByReason.get(r) ?? 0) > 0)
+    .map((r) => `<option value="${r}">${escapeHtml(SKIP_REASON_LABELS[r])} (${formatCount(stats.skippedByReason.get(r)!)})</option>`)
+    .join('');
+  return `<div class="toolbar" role="toolbar" aria-label="Filters">
+<label><input type="checkbox" id="show-posts" checked> Posts</label>
+<label><input type="checkbox" id="show-skips" checked> Skipped</label>
+<select id="skip-reason" aria-label="Skip reason"><option value="">All reasons</option>${options}</select>
+<label><input type="checkbox" id="only-flagged"> Only with warnings</label>
+<button type="button" id="render-all" title="Draw every month now (slow for very large archives; lets the browser's Find search everything)">Show everything</button>
+</div>`;
+}
+
+/** Render the report page. Pure: the same plan and options give the same string. */
+export function renderReportHtml(plan: MigrationPlan, options: ReportHtmlOptions): string {
+  const built = buildReport(plan, options);
+  const { months, config, stats } = built;
+  const title = options.title ?? `fledge preview${plan.source.username !== null ? ` — @${plan.source.username}` : ''}`;
+  const csp = [
+    "default-src 'none'",
+    `script-src 'sha256-${sha256(REPORT_CLIENT_SCRIPT)}'`,
+    `style-src 'sha256-${sha256(REPORT_CSS)}'`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+
+  const sections = months
+    .map(
+      (m) =>
+        `<section class="month" id="m-${m.key}" data-month="${m.key}" data-est="${m.estimate}"><h2 class="month-title">${escapeHtml(monthTitle(m.key))}<span>${formatCount(m.posts)} post${m.posts === 1 ? '' : 's'}${m.skips > 0 ? ` · ${formatCount(m.skips)} skipped` : ''}</span></h2><div class="entries"></div></section>`,
+    )
+    .join('\n');
+  const data = months.map((m) => `<script type="application/json" id="d-${m.key}">${toScriptJson(m.entries)}</script>`).join('\n');
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="referrer" content="no-referrer">
+<meta name="generator" content="${escapeHtml(`${plan.createdWith.name} ${plan.createdWith.version}`)}">
+<title>${escapeHtml(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+${renderSummary(plan, built, options)}
+<div class="layout">
+${renderIndex(months)}
+<main id="timeline">
+${renderToolbar(stats)}
+<noscript><p class="noscript">The posts are drawn by this page's own script; allow JavaScript for this file to see them.</p></noscript>
+${months.length === 0 ? '<p class="empty">This plan has no steps.</p>' : sections}
+</main>
+</div>
+<footer class="page-footer">Generated ${escapeHtml(options.generatedAt)} by ${escapeHtml(`${plan.createdWith.name} ${plan.createdWith.version}`)} from plan format ${escapeHtml(`${plan.format} v${plan.version}`)}. This page makes no network requests; links open the original posts.</footer>
+<script type="application/json" id="report-config">${toScriptJson(config)}</script>
+${data}
+<script>${REPORT_CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
