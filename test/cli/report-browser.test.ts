@@ -17,6 +17,27 @@ import { buildPlan, gradientPng, postStep, showcasePlan, skipStep } from '../sup
 
 const ARTIFACTS = path.resolve('test-artifacts');
 
+// The page.evaluate callbacks run in Chromium, where these globals exist; the project compiles
+// without the DOM library, so declare the little the callbacks use (module-scoped, not global).
+interface PageElement {
+  readonly parentElement: PageElement | null;
+  readonly nextElementSibling: PageElement | null;
+  readonly classList: { contains(name: string): boolean };
+  readonly textContent: string | null;
+  closest(selector: string): PageElement | null;
+  contains(other: PageElement): boolean;
+  querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
+}
+declare const document: {
+  getElementById(id: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
+};
+declare const window: {
+  readonly __fledge?: { readonly firstSectionMs: number | null };
+  readonly __pwned?: number;
+  scrollTo(x: number, y: number): void;
+};
+
 interface Opened {
   readonly page: Page;
   readonly errors: string[];
@@ -50,7 +71,7 @@ async function open(plan: MigrationPlan, name: string, thumbnails = new Map<stri
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction(() => (window as unknown as { __fledge?: { firstSectionMs: number | null } }).__fledge?.firstSectionMs != null);
+  await page.waitForFunction(() => window.__fledge?.firstSectionMs != null);
   return { page, errors, requests, url };
 }
 
@@ -126,7 +147,7 @@ describe('the HTML dry-run report in Chromium', () => {
     // Hostile text is shown as text, never run; links are real http(s) links shortened like Mastodon.
     const hostile = page.locator('[id="post:1000000000000000007"] .text');
     expect(await hostile.textContent()).toContain('</script><script>window.__pwned = 1</script> <img src=x');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
     expect(await page.locator('[id="post:1000000000000000007"] img').count()).toBe(0);
     const link = page.locator('[id="post:1000000000000000001"] .text a');
     expect(await link.getAttribute('href')).toBe('https://example.org/fledge?from=twitter');
