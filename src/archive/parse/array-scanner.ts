@@ -11,6 +11,14 @@ import { malformed, parseJsPrefix } from './js-file.js';
  * Written by hand because no streaming JSON library is close to JSON.parse's speed: the benchmark
  * budget is 1.3× a plain inflate + JSON.parse (issue #2), and token-level streaming parsers are
  * several times slower than that.
+ *
+ * Fast path: real files are pretty-printed, so the closing brace of every top-level element stands
+ * alone on its line with the same indentation ("\n  }" in 2021+ files, "\n}" in the 2019/2020 `[ {`
+ * layout, archive-format.md §3.1). A raw newline never occurs inside a JSON string, so once the
+ * first element has taught us that marker, the last occurrence of it in a buffer is an element
+ * boundary and the byte scan can be skipped. Every batch is still checked by JSON.parse: `[` + a cut
+ * that is not a boundary + `]` can never parse (brackets would not balance or a string would not
+ * close), and on any failure the scanner falls back to the byte scan, which reports the error.
  */
 export class ArrayScanner {
   private carry: Buffer = Buffer.alloc(0);
@@ -25,6 +33,9 @@ export class ArrayScanner {
   /** Bytes of the file consumed before `carry[0]`, for error offsets. */
   private base = 0;
   private elements = 0;
+  /** The learned closing marker of top-level elements, and whether the fast path is on. */
+  private marker: Buffer | null = null;
+  private fast = false;
   globalName: string | null = null;
   part: number | null = null;
 
@@ -69,7 +80,42 @@ export class ArrayScanner {
       buf = buf.subarray(i + 1);
       this.pos = 0;
     }
-    this.scan(buf);
+    if (this.fast) this.fastScan(buf);
+    else this.scan(buf);
+  }
+
+  /** Cut at the last marker and parse; on failure fall back to the byte scan from the same point. */
+  private fastScan(buf: Buffer): void {
+    const marker = this.marker!;
+    const at = buf.lastIndexOf(marker);
+    if (at < 0) {
+      this.carry = buf;
+      return;
+    }
+    const end = at + marker.length;
+    let start = 0;
+    while (start < end && (isSpace(buf[start]!) || buf[start] === 0x2c)) start++;
+    let items: unknown[] | null = null;
+    try {
+      items = JSON.parse('[' + buf.toString('utf8', start, end) + ']') as unknown[];
+    } catch {
+      items = null;
+    }
+    if (items === null) {
+      // Not the layout we learned (or a damaged element): scan bytes from the last good boundary.
+      this.fast = false;
+      this.pos = 0;
+      this.depth = 1;
+      this.inString = false;
+      this.elemStart = -1;
+      this.scan(buf);
+      return;
+    }
+    this.elements += items.length;
+    this.onBatch(items);
+    this.base += end;
+    const rest = buf.subarray(end);
+    this.carry = rest.length < buf.length / 4 ? Buffer.from(rest) : rest;
   }
 
   /** Call at end of stream: flushes the last batch and checks the array was closed. */
@@ -82,6 +128,17 @@ export class ArrayScanner {
         file: this.file,
         hint: 'The file is truncated. Download the archive again.',
       });
+    }
+    if (this.fast) {
+      // In fast mode the closing bracket is still in the carry: scan what is left the slow way.
+      this.fast = false;
+      const buf = this.carry;
+      this.carry = Buffer.alloc(0);
+      this.pos = 0;
+      this.depth = 1;
+      this.inString = false;
+      this.elemStart = -1;
+      this.scan(buf);
     }
     if (!this.finished) {
       // A file that still ends with its closing bracket was not cut short: an element inside is broken.
@@ -148,6 +205,7 @@ export class ArrayScanner {
       } else if (c === 0x7d || c === 0x5d) {
         depth--;
         if (depth === 1) {
+          if (this.marker === null) this.marker = closingMarker(buf, i);
           this.elements++;
           if (batchStart < 0) batchStart = firstPendingStart;
           batchEnd = i + 1;
@@ -183,6 +241,8 @@ export class ArrayScanner {
     this.depth = depth;
     this.inString = inString;
     this.elemStart = elemStart >= 0 ? elemStart - keepFrom : -1;
+    // The carry now starts at an element boundary (or is empty): the fast path can take over.
+    if (this.marker !== null && this.marker.length > 1 && !this.finished) this.fast = true;
   }
 
   private flush(buf: Buffer, start: number, end: number): void {
@@ -239,6 +299,14 @@ export class ArrayScanner {
       hint: 'The file is damaged or was edited by hand. Download the archive again, or restore this file from the original zip.',
     });
   }
+}
+
+/** "\n" + the indentation before the brace at `i`, + "}"; empty when the brace is not alone on its line. */
+function closingMarker(buf: Buffer, i: number): Buffer {
+  let k = i - 1;
+  while (k >= 0 && (buf[k] === 0x20 || buf[k] === 0x09)) k--;
+  if (k < 0 || buf[k] !== 0x0a) return Buffer.alloc(0);
+  return Buffer.from(buf.subarray(k, i + 1));
 }
 
 function isSpace(c: number): boolean {

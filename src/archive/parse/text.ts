@@ -88,7 +88,9 @@ export function sliceCodePoints(text: string, start: number, end: number): strin
 
 /** Remove whitespace left at the end after dropping a trailing media link. */
 export function tidyEnd(text: string): string {
-  return text.replace(/\s+$/u, '');
+  const last = text.charCodeAt(text.length - 1);
+  // Most texts do not end in white space: skip the regex for them (hot path, once per post).
+  return last === 0x20 || last === 0x0a || last === 0x09 || last === 0x0d || last === 0xa0 || last === 0x3000 ? text.replace(/\s+$/u, '') : text;
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'\u2026]+[^\s<>"'\u2026.,;:!?)\]}]/giu;

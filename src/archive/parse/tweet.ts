@@ -128,7 +128,7 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
   }
 
   let text = tidyEnd(applyTextEdits(escaped, edits));
-  if (urlEntities.length === 0) for (const url of findBareUrls(text)) links.push({ url });
+  if (urlEntities.length === 0 && text.includes('http')) for (const url of findBareUrls(text)) links.push({ url });
 
   // Retweets (§5.5): only the "RT @user:" convention identifies them in YTD files.
   const isRepost = escaped.startsWith('RT @');
@@ -150,7 +150,7 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
   }
   for (const m of mentions) ctx.names.add(m.accountId, m.username, 'mention', createdAt, m.name);
 
-  const media = mediaItems.map((m, i) => toMedia(m, i, postId, ctx, createdAt));
+  const media = toMediaList(mediaItems, postId, ctx, createdAt);
 
   // Long posts: the full text lives in note-tweet.js (§7).
   let longPost = false;
@@ -208,26 +208,46 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
   return { post, editChain: chain.length > 1 ? chain : null };
 }
 
-function toMedia(m: Json, i: number, postId: string, ctx: TweetContext, createdAt: string): SourceMedia {
+/**
+ * File naming (§6.2): photo → <postId>-<basename(media_url)>; video/GIF → <postId>-<basename of the
+ * highest-bitrate mp4 variant, query stripped>. Files named `<postId>-*` that no item claimed by
+ * name are given, in order, to items whose file was not found (the fallback timhutton and the
+ * Bluesky importer use), so a missing file is never replaced by a sibling's.
+ */
+function toMediaList(items: readonly Json[], postId: string, ctx: TweetContext, createdAt: string): SourceMedia[] {
+  if (items.length === 0) return [];
+  const names = items.map((m) => expectedFileName(m, postId));
+  const files = names.map((name) => ctx.media.byName(name));
+  if (files.some((f) => f === null)) {
+    const claimed = new Set(files.filter((f): f is MediaFile => f !== null).map((f) => f.path));
+    const spare = ctx.media.byPost(postId).filter((f) => !claimed.has(f.path));
+    for (let i = 0; i < files.length && spare.length > 0; i++) if (files[i] === null) files[i] = spare.shift()!;
+  }
+  return items.map((m, i) => toMedia(m, i, postId, names[i]!, files[i] ?? null, ctx, createdAt));
+}
+
+function mediaType(m: Json): SourceMediaType {
   const rawType = str(m['type']);
-  const type: SourceMediaType = rawType === 'video' ? 'video' : rawType === 'animated_gif' ? 'gifv' : 'image';
+  return rawType === 'video' ? 'video' : rawType === 'animated_gif' ? 'gifv' : 'image';
+}
+
+function expectedFileName(m: Json, postId: string): string {
   const remote = str(m['media_url_https']) ?? str(m['media_url']) ?? '';
-  // File naming (§6.2): photo → <postId>-<basename(media_url)>; video/GIF → <postId>-<basename of
-  // the highest-bitrate mp4 variant, query stripped>.
-  let fileName = `${postId}-${basename(remote)}`;
-  if (type !== 'image') {
-    const variants = arr(obj(m['video_info'])['variants'])
-      .map(obj)
-      .filter((v) => str(v['content_type']) === 'video/mp4' && str(v['url']));
-    variants.sort((a, b) => count(b['bitrate']) - count(a['bitrate']));
-    if (variants[0]) fileName = `${postId}-${basename(str(variants[0]['url'])!)}`;
+  if (mediaType(m) !== 'image') {
+    let best: Json | null = null;
+    for (const v of arr(obj(m['video_info'])['variants'])) {
+      const variant = obj(v);
+      if (str(variant['content_type']) !== 'video/mp4' || !str(variant['url'])) continue;
+      if (!best || count(variant['bitrate']) > count(best['bitrate'])) best = variant;
+    }
+    if (best) return `${postId}-${basename(str(best['url'])!)}`;
   }
-  let file = ctx.media.byName(fileName);
-  if (!file) {
-    // Fallback used by timhutton and the Bluesky importer: files named `<postId>-*` (§6.2).
-    const candidates = ctx.media.byPost(postId);
-    file = candidates.length === 1 && i === 0 ? candidates[0]! : (candidates[i] ?? null);
-  }
+  return `${postId}-${basename(remote)}`;
+}
+
+function toMedia(m: Json, i: number, postId: string, fileName: string, file: MediaFile | null, ctx: TweetContext, createdAt: string): SourceMedia {
+  const type = mediaType(m);
+  const remote = str(m['media_url_https']) ?? str(m['media_url']) ?? '';
   const sizes = obj(m['sizes']);
   const large = obj(sizes['large'] ?? sizes['medium']);
   const sourceUser = id(m['source_user_id_str']) ?? id(m['source_user_id']);
