@@ -9,6 +9,8 @@ import type {
   StepId,
 } from '../../domain/plan.js';
 import { SKIP_REASONS } from '../../domain/plan.js';
+import { formatDuration } from '../../plan/estimate.js';
+import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { REPORT_CLIENT_SCRIPT, REPORT_CSS } from './report-assets.js';
 
 /**
@@ -41,8 +43,6 @@ export interface ReportHtmlOptions {
   readonly mediaThumbnails?: ReadonlyMap<string, string>;
   /** ISO-8601 time the report was generated (injected: the renderer reads no clock). */
   readonly generatedAt: string;
-  /** Estimated duration of the import under the instance's rate limits, computed by the caller. */
-  readonly eta?: { readonly text: string; readonly detail?: string };
   /** Further key/value tables for the header (e.g. rate limits, media left out of the page). */
   readonly extraSections?: readonly ReportSection[];
 }
@@ -212,25 +212,8 @@ interface BuiltReport {
   readonly months: MonthData[];
   readonly config: PageConfig;
   readonly stepMonth: Map<StepId, string>;
-  readonly stats: ReportStats;
-}
-
-export interface ReportStats {
-  /** Statuses the import will create (post steps, split parts counted). */
-  readonly statuses: number;
-  /** Distinct source posts imported. */
-  readonly sourcePosts: number;
-  /** Source posts split into a numbered thread. */
-  readonly splitPosts: number;
-  /** Threads of two or more source posts. */
-  readonly threads: number;
-  readonly mediaUploads: number;
-  readonly mediaBytes: number;
-  readonly skipped: number;
-  readonly skippedByReason: ReadonlyMap<SkipReason, number>;
-  readonly warnings: number;
+  /** Posts with a content warning (not in PlanSummary). */
   readonly contentWarnings: number;
-  readonly backdated: number;
 }
 
 /** Group the plan into month sections of threads and skips; pure, exported for tests. */
@@ -258,21 +241,12 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     readonly root: PostStep;
     readonly row: ThreadRow;
     readonly index: Map<StepId, number>;
-    readonly sources: Set<string>;
   }
   const threadOf = new Map<StepId, Thread>();
-  const threadList: Thread[] = [];
   const stepMonth = new Map<StepId, string>();
   const entries: { month: string; date: string; order: number; row: EntryRow }[] = [];
   let order = 0;
-  const skippedByReason = new Map<SkipReason, number>();
-  let statuses = 0;
-  let splitPosts = 0;
-  let mediaUploads = 0;
-  let mediaBytes = 0;
   let contentWarnings = 0;
-  let backdated = 0;
-  const sourceIds = new Set<string>();
 
   for (const step of plan.steps) {
     const sourceFields = {
@@ -285,7 +259,6 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     const warnings = stepWarnings.get(step.id);
     if (step.type === 'skip') {
       const skip: SkipStep = step;
-      skippedByReason.set(skip.reason, (skippedByReason.get(skip.reason) ?? 0) + 1);
       const row: SkipRow = {
         t: 1,
         ...sourceFields,
@@ -300,14 +273,8 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
       continue;
     }
 
-    statuses += 1;
-    sourceIds.add(step.source.id);
-    if (step.part === 1 && step.parts > 1) splitPosts += 1;
     if (step.spoilerText !== null && step.spoilerText !== '') contentWarnings += 1;
-    if (step.scheduledAt !== null) backdated += 1;
     const media: MediaRow[] = step.media.map((m) => {
-      mediaUploads += 1;
-      mediaBytes += m.bytes;
       const i = thumbFor(m);
       return {
         f: m.file,
@@ -346,14 +313,12 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
       row.p = parent.index.get(step.dependsOn!)!;
       parent.index.set(step.id, parent.row.p.length);
       parent.row.p.push(row);
-      parent.sources.add(step.source.id);
       threadOf.set(step.id, parent);
       // A thread is shown whole in the month of its first post, as a thread view would show it.
       stepMonth.set(step.id, monthKey(parent.root.source.createdAt));
     } else {
-      const thread: Thread = { root: step, row: { t: 0, p: [row] }, index: new Map([[step.id, 0]]), sources: new Set([step.source.id]) };
+      const thread: Thread = { root: step, row: { t: 0, p: [row] }, index: new Map([[step.id, 0]]) };
       threadOf.set(step.id, thread);
-      threadList.push(thread);
       const month = monthKey(step.source.createdAt);
       stepMonth.set(step.id, month);
       entries.push({ month, date: step.source.createdAt, order: order++, row: thread.row });
@@ -393,8 +358,6 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     }
   }
 
-  const threads = threadList.filter((t) => t.sources.size > 1).length;
-
   const account = plan.source;
   const config: PageConfig = {
     name: account.displayName ?? account.username ?? 'You',
@@ -407,25 +370,7 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     thumbs,
     reasons: { ...SKIP_REASON_LABELS },
   };
-  const stats: ReportStats = {
-    statuses,
-    sourcePosts: sourceIds.size,
-    splitPosts,
-    threads,
-    mediaUploads,
-    mediaBytes,
-    skipped: [...skippedByReason.values()].reduce((a, b) => a + b, 0),
-    skippedByReason,
-    warnings: plan.warnings.length,
-    contentWarnings,
-    backdated,
-  };
-  return { months, config, stepMonth, stats };
-}
-
-/** Counts shown in the report header; exported so the CLI and tests agree with the page. */
-export function summarizeReport(plan: MigrationPlan): ReportStats {
-  return buildReport(plan, { generatedAt: '' }).stats;
+  return { months, config, stepMonth, contentWarnings };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,8 +418,21 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
-function renderSummary(plan: MigrationPlan, built: BuiltReport, options: ReportHtmlOptions): string {
-  const { stats } = built;
+const BUDGET_TEXT: Readonly<Record<string, string>> = { statuses: 'posts', mediaUploads: 'media uploads', requests: 'requests' };
+
+/** The ETA as the terminal summary words it (src/cli/render/plan-summary.ts), from PlanSummary.estimate. */
+function etaText(summary: PlanSummary): { short: string; detail: string } {
+  const e = summary.estimate;
+  if (summary.statuses === 0) return { short: '—', detail: 'nothing to send' };
+  const bound = e.budgets.find((b) => b.name === e.boundBy);
+  const why = bound
+    ? `bound by ${formatCount(bound.limit)} ${BUDGET_TEXT[bound.name] ?? bound.name} per ${formatDuration(bound.periodSeconds).replace(/^1 /, '')}`
+    : 'round trips and uploads, no rate-limit wait';
+  const days = e.seconds >= 86_400 ? '; fledge waits out each window and can be stopped and resumed' : '';
+  return { short: formatDuration(e.seconds), detail: `at least ${formatDuration(e.seconds)} (${why})${days}` };
+}
+
+function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSummary, options: ReportHtmlOptions): string {
   const src = plan.source;
   const caps = plan.capabilities;
   const who = src.displayName ?? src.username ?? 'Your archive';
@@ -483,19 +441,20 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, options: ReportH
   const tile = (value: string, label: string, id: string): string =>
     `<div class="tile" data-stat="${id}"><span class="tile-value">${escapeHtml(value)}</span><span class="tile-label">${escapeHtml(label)}</span></div>`;
 
+  const eta = etaText(stats);
   const tiles = [
     tile(formatCount(stats.statuses), 'posts to create', 'statuses'),
     tile(formatCount(stats.threads), 'threads', 'threads'),
-    tile(formatCount(stats.mediaUploads), `media (${formatBytes(stats.mediaBytes)})`, 'media'),
+    tile(formatCount(stats.media.count), `media (${formatBytes(stats.media.bytes)})`, 'media'),
     tile(formatCount(stats.skipped), 'skipped', 'skipped'),
     tile(formatCount(stats.warnings), 'warnings', 'warnings'),
+    tile(eta.short, `estimated import time on ${server}`, 'eta'),
   ];
-  if (options.eta) tiles.push(tile(options.eta.text, 'estimated import time', 'eta'));
 
-  const reasons = SKIP_REASONS.filter((r) => (stats.skippedByReason.get(r) ?? 0) > 0)
+  const reasons = SKIP_REASONS.filter((r) => stats.skippedByReason[r] > 0)
     .map(
       (r) =>
-        `<li><button type="button" class="reason-chip" data-filter-reason="${r}"><span>${escapeHtml(SKIP_REASON_LABELS[r])}</span><b>${formatCount(stats.skippedByReason.get(r)!)}</b></button></li>`,
+        `<li><button type="button" class="reason-chip" data-filter-reason="${r}"><span>${escapeHtml(SKIP_REASON_LABELS[r])}</span><b>${formatCount(stats.skippedByReason[r])}</b></button></li>`,
     )
     .join('');
 
@@ -507,6 +466,7 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, options: ReportH
         : `Posts appear with the date of the import (${escapeHtml(server)} cannot backdate); a short footer keeps the original date and link.`;
 
   const facts: [string, string][] = [
+    ['Posts', `${formatCount(stats.importedPosts)} of ${formatCount(stats.sourcePosts)} archive posts → ${formatCount(stats.statuses)} statuses`],
     ['Archive', `${formatCount(src.posts)} posts, ${formatCount(src.mediaFiles)} media files, ${formatDay(src.firstPostAt)} → ${formatDay(src.lastPostAt)} (${src.generation})`],
     ['Target', `${server}: ${formatCount(caps.maxCharacters)} characters, ${caps.maxMediaAttachments} attachments per post`],
     ['Visibility', `${plan.options.visibility} by default${plan.options.circles === 'private' ? '; circle posts followers-only' : ''}`],
@@ -515,8 +475,8 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, options: ReportH
     ['Mentions', `rewritten (${plan.options.mentionStyle}) so nobody is notified`],
   ];
   if (stats.splitPosts > 0) facts.push(['Long posts', `${formatCount(stats.splitPosts)} split into numbered threads`]);
-  if (stats.contentWarnings > 0) facts.push(['Content warnings', formatCount(stats.contentWarnings)]);
-  if (options.eta?.detail) facts.push(['Import time', options.eta.detail]);
+  if (built.contentWarnings > 0) facts.push(['Content warnings', formatCount(built.contentWarnings)]);
+  facts.push(['Import time', eta.detail]);
 
   const planWarnings = plan.warnings.filter((w) => w.stepId === null);
   const stepWarnings = plan.warnings.filter((w) => w.stepId !== null);
@@ -580,9 +540,9 @@ function renderIndex(months: readonly MonthData[]): string {
   return `<nav class="index" aria-label="Years and months"><div class="index-inner"><h2>Timeline</h2><ul>${parts.join('')}</ul></div></nav>`;
 }
 
-function renderToolbar(stats: ReportStats): string {
-  const options = SKIP_REASONS.filter((r) => (stats.skippedByReason.get(r) ?? 0) > 0)
-    .map((r) => `<option value="${r}">${escapeHtml(SKIP_REASON_LABELS[r])} (${formatCount(stats.skippedByReason.get(r)!)})</option>`)
+function renderToolbar(stats: PlanSummary): string {
+  const options = SKIP_REASONS.filter((r) => stats.skippedByReason[r] > 0)
+    .map((r) => `<option value="${r}">${escapeHtml(SKIP_REASON_LABELS[r])} (${formatCount(stats.skippedByReason[r])})</option>`)
     .join('');
   return `<div class="toolbar" role="toolbar" aria-label="Filters">
 <label><input type="checkbox" id="show-posts" checked> Posts</label>
@@ -596,8 +556,11 @@ function renderToolbar(stats: ReportStats): string {
 /** Render the report page. Pure: the same plan and options give the same string. */
 export function renderReportHtml(plan: MigrationPlan, options: ReportHtmlOptions): string {
   const built = buildReport(plan, options);
-  const { months, config, stats } = built;
+  const { months, config } = built;
+  // The same numbers as the terminal summary and --json (src/plan/summarize-plan.ts).
+  const stats = summarizePlan(plan);
   const title = options.title ?? `fledge preview${plan.source.username !== null ? ` — @${plan.source.username}` : ''}`;
+  // Constants and base64 hashes only (no quote character): safe in the attribute unescaped.
   const csp = [
     "default-src 'none'",
     `script-src 'sha256-${sha256(REPORT_CLIENT_SCRIPT)}'`,
@@ -620,14 +583,14 @@ export function renderReportHtml(plan: MigrationPlan, options: ReportHtmlOptions
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="${escapeHtml(`${plan.createdWith.name} ${plan.createdWith.version}`)}">
 <title>${escapeHtml(title)}</title>
 <style>${REPORT_CSS}</style>
 </head>
 <body>
-${renderSummary(plan, built, options)}
+${renderSummary(plan, built, stats, options)}
 <div class="layout">
 ${renderIndex(months)}
 <main id="timeline">
