@@ -21,7 +21,9 @@ import type {
   InstanceResult,
   NodeInfoSoftware,
   PageParams,
+  RateLimitInfo,
   RequestOptions,
+  RequestTrace,
   UploadFile,
 } from './types.js';
 
@@ -69,14 +71,23 @@ export function createInstanceClient(options: CreateInstanceClientOptions): Inst
     requestInit: { ...(o?.signal ? { signal: o.signal } : {}), ...(headers ? { headers } : {}) },
   });
 
+  function trace(request: string, outcome: RequestTrace['outcome'], status: number | null, started: number, rateLimit: RateLimitInfo | null): void {
+    options.onTrace?.({ request, outcome, status, durationMs: Date.now() - started, rateLimit });
+  }
+
   async function call<T>(request: string, fn: () => PromiseLike<unknown>, map: (raw: Raw) => T): Promise<InstanceResult<T>> {
+    const started = Date.now();
     let raw: Raw;
     try {
       raw = splitRaw(await fn());
     } catch (error) {
-      throw classifyFailure(error, request);
+      const classified = classifyFailure(error, request);
+      trace(request, classified.kind, classified.status, started, classified.rateLimit);
+      throw classified;
     }
-    return { data: map(raw), rateLimit: raw.headers ? parseRateLimitHeaders(raw.headers) : null };
+    const rateLimit = raw.headers ? parseRateLimitHeaders(raw.headers) : null;
+    trace(request, 'ok', null, started, rateLimit);
+    return { data: map(raw), rateLimit };
   }
 
   /** Plain fetch for metadata: JSON or a classified error. The token goes only to the instance's own origin. */
@@ -85,11 +96,14 @@ export function createInstanceClient(options: CreateInstanceClientOptions): Inst
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': userAgent };
     if (sameOrigin && options.token) headers['Authorization'] = `Bearer ${options.token}`;
     const signals = [AbortSignal.timeout(timeoutMs), ...(o?.signal ? [o.signal] : [])];
+    const started = Date.now();
     let response: Response;
     try {
       response = await fetch(target, { headers, signal: AbortSignal.any(signals), redirect: 'follow' });
     } catch (error) {
-      throw classifyFailure(error, request);
+      const classified = classifyFailure(error, request);
+      trace(request, classified.kind, null, started, null);
+      throw classified;
     }
     const text = await response.text().catch(() => '');
     const rateLimit = parseRateLimitHeaders(response.headers);
@@ -102,6 +116,7 @@ export function createInstanceClient(options: CreateInstanceClientOptions): Inst
         json = undefined;
       }
     }
+    trace(request, response.ok ? 'ok' : classifyStatus(response.status, null), response.status, started, rateLimit);
     if (!response.ok) {
       const message = typeof (json as { error?: unknown } | undefined)?.error === 'string' ? (json as { error: string }).error : null;
       throw new InstanceError({

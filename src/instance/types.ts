@@ -272,4 +272,17 @@ export interface CreateInstanceClientOptions {
   readonly timeoutMs?: number;
   /** Sent as User-Agent. */
   readonly userAgent?: string;
+  /** Called after every request (for --debug traces and logs). Never receives the token or bodies. */
+  readonly onTrace?: (trace: RequestTrace) => void;
+}
+
+/** One finished request, for traces: what was asked, how it ended, the rate-limit state. */
+export interface RequestTrace {
+  /** "POST /api/v1/statuses" */
+  readonly request: string;
+  readonly outcome: 'ok' | 'rate-limited' | 'transient' | 'auth' | 'client' | 'not-found' | 'unprocessable';
+  /** HTTP status when known (masto.js does not expose it on success). */
+  readonly status: number | null;
+  readonly durationMs: number;
+  readonly rateLimit: RateLimitInfo | null;
 }

@@ -11,8 +11,13 @@ export interface CliResult {
 class Capture extends Writable {
   text = '';
   isTTY = false;
+  constructor(private readonly onWrite?: (text: string) => void) {
+    super();
+  }
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
+    const text = chunk.toString();
+    this.text += text;
+    this.onWrite?.(text);
     cb();
   }
 }
@@ -20,13 +25,22 @@ class Capture extends Writable {
 /** Run the CLI in-process with in-memory streams (house style: run(argv, io)). */
 export async function runCli(
   argv: readonly string[],
-  options: { env?: Record<string, string | undefined>; stdin?: string; cwd?: string; signal?: AbortSignal; now?: () => number } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    /** A string is stdin's whole content; a PassThrough lets the test type while the command runs (e.g. paste a login code). */
+    stdin?: string | PassThrough;
+    cwd?: string;
+    signal?: AbortSignal;
+    now?: () => number;
+    /** Called with every chunk written to stderr, while the command runs (e.g. to react to a printed URL). */
+    onStderr?: (text: string) => void;
+  } = {},
 ): Promise<CliResult> {
   const stdout = new Capture();
-  const stderr = new Capture();
-  const stdin = new PassThrough();
-  if (options.stdin !== undefined) stdin.end(options.stdin);
-  else stdin.end();
+  const stderr = new Capture(options.onStderr);
+  const stdin = options.stdin instanceof PassThrough ? options.stdin : new PassThrough();
+  if (typeof options.stdin === 'string') stdin.end(options.stdin);
+  else if (options.stdin === undefined) stdin.end();
   const io: CliIo = {
     stdout,
     stderr,

@@ -1,11 +1,17 @@
 import type { CommandModule } from '../context.js';
 import { registerImport } from './import.js';
 import { registerInspect } from './inspect.js';
+import { registerLogin } from './login.js';
+import { registerLogout } from './logout.js';
 import { registerPlan } from './plan.js';
+import { registerWhoami } from './whoami.js';
 
 /** Every subcommand, in the order `fledge --help` lists them. One file per subcommand. */
 export const COMMANDS: readonly CommandModule[] = [
   registerInspect,
   registerPlan,
   registerImport,
+  registerLogin,
+  registerLogout,
+  registerWhoami,
 ];
