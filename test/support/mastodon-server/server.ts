@@ -79,6 +79,8 @@ export interface TestServerOptions {
   readonly host?: string;
   /** 0 (default) = ephemeral. */
   readonly port?: number;
+  /** Called after each response is sent (the dev server logs requests with it). */
+  readonly onResponse?: (request: RecordedRequest) => void;
   /** Seed `alice` (the user who approves logins), local `jack`, known remote `bob@remote.example`, resolvable `carol@elsewhere.example`. Default true. */
   readonly seed?: boolean;
 }
@@ -157,6 +159,7 @@ export class MastodonTestServer {
   private boundPort: number;
   private seq = 0;
   private ownerId: string | null = null;
+  private readonly onResponse: ((request: RecordedRequest) => void) | undefined;
 
   constructor(options: TestServerOptions = {}) {
     this.profile = { ...PROFILES[options.profile ?? 'mastodon'], ...options.profileOverrides };
@@ -167,6 +170,7 @@ export class MastodonTestServer {
     this.host = options.host ?? '127.0.0.1';
     this.boundPort = options.port ?? 0;
     this.ids = new IdGenerator(this.profile.idStyle);
+    this.onResponse = options.onResponse;
     this.serializer = new Serializer(this.state, () => this.url, () => this.profile);
     this.defineRoutes();
     if (options.seed !== false) {
@@ -380,6 +384,7 @@ export class MastodonTestServer {
 
   private send(res: ServerResponse, record: RecordedRequest, reply: Reply): void {
     record.status = reply.status;
+    this.onResponse?.(record);
     if (res.destroyed) return;
     res.statusCode = reply.status;
     // The server's clock, so clients measure "until reset" against it (spec §9.2).
