@@ -23,6 +23,7 @@ export interface PlanCliOptions {
   replies?: 'skip' | 'standalone';
   reposts?: 'skip' | 'link';
   circles?: 'skip' | 'private';
+  unmatchedNotes?: 'skip' | 'post';
   mentions?: 'fullwidth' | 'link' | 'bare';
   keepReplyMentions?: boolean;
   footer?: 'auto' | 'always' | 'never';
@@ -42,7 +43,7 @@ export interface PlanCliOptions {
 
 /** Option names that change the plan (a plan file given to import cannot take them). */
 export const PLAN_OPTION_KEYS: readonly (keyof PlanCliOptions)[] = [
-  'visibility', 'replies', 'reposts', 'circles', 'mentions', 'keepReplyMentions', 'footer', 'footerTemplate',
+  'visibility', 'replies', 'reposts', 'circles', 'unmatchedNotes', 'mentions', 'keepReplyMentions', 'footer', 'footerTemplate',
   'mediaProblems', 'sensitiveCw', 'since', 'until', 'include', 'exclude', 'onlyIds', 'excludeIds', 'minLikes',
   'language', 'altText',
 ];
@@ -53,6 +54,7 @@ export function addPlanOptions(command: Command): Command {
     .addOption(new Option('--replies <mode>', 'replies to other people: skip, or post standalone with a link to what they answered (default: skip)').choices(['skip', 'standalone']))
     .addOption(new Option('--reposts <mode>', 'retweets: skip, or post as a link post (default: skip)').choices(['skip', 'link']))
     .addOption(new Option('--circles <mode>', 'Twitter Circle posts: skip, or post followers-only (default: skip)').choices(['skip', 'private']))
+    .addOption(new Option('--unmatched-notes <mode>', 'long-post notes whose post is not in the archive (drafts, deleted posts): skip or post (default: skip)').choices(['skip', 'post']))
     .addOption(new Option('--mentions <style>', '@name becomes ＠name (fullwidth), a link to the old profile, or name (bare); never a live mention (default: fullwidth)').choices(['fullwidth', 'link', 'bare']))
     .option('--keep-reply-mentions', 'keep the leading "@a @b" of replies (neutralised) instead of dropping them')
     .addOption(new Option('--footer <when>', 'date footer: auto (only where the server cannot backdate), always, never (default: auto)').choices(['auto', 'always', 'never']))
@@ -93,6 +95,7 @@ export function toPlanOptionsInput(o: PlanCliOptions): PlanOptionsInput {
     replies: o.replies,
     reposts: o.reposts,
     circles: o.circles,
+    unmatchedNotes: o.unmatchedNotes,
     mentionStyle: o.mentions,
     keepReplyMentions: o.keepReplyMentions,
     footer: o.footer,

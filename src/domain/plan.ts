@@ -113,6 +113,7 @@ export type SkipReason =
   | 'reply-to-others' // a reply to someone else's post (option: replies "standalone")
   | 'repost' // a retweet (option: reposts "link")
   | 'circle' // posted to a Twitter Circle (option: circles "private")
+  | 'unmatched-note' // a long-post note whose post is not in the archive: a draft or a deleted post (option: unmatchedNotes "post")
   | 'filter-date' // outside --since/--until
   | 'filter-text' // did not match --include or matched --exclude
   | 'filter-id' // not in --only-ids or in --exclude-ids
@@ -129,6 +130,7 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'reply-to-others',
   'repost',
   'circle',
+  'unmatched-note',
   'filter-date',
   'filter-text',
   'filter-id',
@@ -182,6 +184,11 @@ export interface PlanOptions {
   readonly reposts: 'skip' | 'link';
   /** Twitter Circle posts: skipped, or posted followers-only. */
   readonly circles: 'skip' | 'private';
+  /**
+   * Long-post notes that match no post of the archive (never published, or deleted by the owner):
+   * skipped, or posted like an original post. Optional in files of plan version 1 (absent = 'skip').
+   */
+  readonly unmatchedNotes?: 'skip' | 'post';
   readonly mentionStyle: MentionStyle;
   /** Keep the leading "@a @b " reply mentions (neutralised) instead of dropping them. */
   readonly keepReplyMentions: boolean;

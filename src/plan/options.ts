@@ -1,7 +1,8 @@
 /**
  * Planner options and their safe defaults (README "plan" gives the reasons):
  * - unlisted: an import does not flood the local and federated timelines;
- * - replies to others, retweets and Circle posts are left out, each with a skip reason;
+ * - replies to others, retweets, Circle posts and long-post notes without their post (drafts or
+ *   deleted posts: never published as they are) are left out, each with a skip reason;
  * - mentions become fullwidth ＠ so nobody is pinged;
  * - the date footer appears only where the server cannot backdate;
  * - a post whose media cannot be uploaded is skipped rather than posted incomplete.
@@ -26,6 +27,7 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   replies: 'skip',
   reposts: 'skip',
   circles: 'skip',
+  unmatchedNotes: 'skip',
   mentionStyle: 'fullwidth',
   keepReplyMentions: false,
   footer: 'auto',
@@ -47,6 +49,7 @@ export function resolvePlanOptions(input: PlanOptionsInput = {}): PlanOptions {
     replies: input.replies ?? d.replies,
     reposts: input.reposts ?? d.reposts,
     circles: input.circles ?? d.circles,
+    unmatchedNotes: input.unmatchedNotes ?? d.unmatchedNotes,
     mentionStyle: input.mentionStyle ?? d.mentionStyle,
     keepReplyMentions: input.keepReplyMentions ?? d.keepReplyMentions,
     footer: input.footer ?? d.footer,

@@ -165,6 +165,12 @@ function classify(post: SourcePost, options: PlanOptions, filters: Filters): Cla
   if (post.circle && options.circles === 'skip') {
     return { reason: 'circle', detail: 'posted to a Twitter Circle (a private audience); --circles private imports it followers-only' };
   }
+  if (post.standaloneNote === true && options.unmatchedNotes !== 'post') {
+    return {
+      reason: 'unmatched-note',
+      detail: 'a long-post note whose post is not in the archive (a draft, or a post you deleted); --unmatched-notes post imports it',
+    };
+  }
   if (post.kind === 'repost' && options.reposts === 'skip') {
     const who = post.repostOf?.username;
     return { reason: 'repost', detail: `a repost${who ? ` of @${who}` : ''}; --reposts link imports it as a link post` };

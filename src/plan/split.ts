@@ -97,6 +97,17 @@ function wordPieces(body: string, piece: Piece, urls: readonly TextSpan[], langu
   return out;
 }
 
+/**
+ * What appending `raw` can add at most to a part's counted length: UTF-16 units bound both grapheme
+ * and code point counts, and each URL may count up to `charactersReservedPerUrl` more than its own
+ * length (a short URL still counts 23 on Mastodon). Joining text only ever merges grapheme clusters.
+ */
+function upperBound(raw: string, perUrl = 64): number {
+  let urls = 0;
+  for (let at = raw.indexOf('://'); at >= 0; at = raw.indexOf('://', at + 3)) urls += 1;
+  return raw.length + urls * perUrl;
+}
+
 function compose(partBody: string, index: number, total: number, firstTail: readonly string[]): string {
   const tail: string[] = index === 1 ? [...firstTail] : [];
   if (total > 1) tail.push(partLabel(index, total));
@@ -111,38 +122,60 @@ function pack(req: SplitRequest, urls: readonly TextSpan[], sentences: readonly 
   const measure = (text: string, index: number): number =>
     countStatusLength(compose(text, index, total, req.firstTail), req.spoilerText, req.rules) +
     (index === 1 ? req.firstReserve : 0);
-  const fits = (text: string, index: number): boolean => measure(text, index) <= req.rules.maxCharacters;
 
+  const closePart = (body: string, index: number): SplitPart => {
+    const text = body.trimEnd();
+    const length = measure(text, index);
+    // The bound below guarantees this; a failure here is a bug, never a post the server would refuse.
+    if (length > req.rules.maxCharacters) throw new Error(`internal: split part ${index} counts ${length} > ${req.rules.maxCharacters}`);
+    return { text: compose(text, index, total, req.firstTail), length };
+  };
   let current = '';
+  // An upper bound of measure(current): lets most pieces be accepted without recounting the whole
+  // part (a recount per piece is quadratic on 25,000-character notes). -1 when unknown.
+  let bound = -1;
   const stack: Piece[] = [...sentences].reverse();
   while (stack.length > 0) {
     const piece = stack.pop()!;
     const raw = body.slice(piece.start, piece.end);
     const candidate = current === '' ? raw.trimStart() : current + raw;
     const index = parts.length + 1;
-    if (candidate.trim() === '' || fits(candidate.trimEnd(), index)) {
+    if (candidate.trim() === '') {
+      // Whitespace only: counted once text follows it, so it grows the bound too.
+      if (current !== '' && bound >= 0) bound += raw.length;
       current = candidate;
+      continue;
+    }
+    if (bound < 0 && current === '') bound = measure('', index) + 2; // "\n\n" joins body and tail
+    const grow = upperBound(raw, req.rules.charactersReservedPerUrl);
+    if (bound >= 0 && bound + grow <= req.rules.maxCharacters) {
+      current = candidate;
+      bound += grow;
+      continue;
+    }
+    const trimmed = candidate.trimEnd();
+    const exact = measure(trimmed, index);
+    if (exact <= req.rules.maxCharacters) {
+      current = candidate;
+      // The trailing whitespace is not counted yet, but will be once more text follows.
+      bound = exact + (candidate.length - trimmed.length);
       continue;
     }
     if (current.trim() !== '') {
       // Close this part and retry the piece at the start of the next one.
-      const text = current.trimEnd();
-      parts.push({ text: compose(text, index, total, req.firstTail), length: measure(text, index) });
+      parts.push(closePart(current, index));
       current = '';
+      bound = -1;
       stack.push(piece);
       continue;
     }
     // The piece alone is too long for an empty part: split it finer.
-    const finer =
-      piece.level === 0 ? tokenPieces(body, piece) : piece.level === 1 ? wordPieces(body, piece, urls, req.language) : [];
+    let finer = piece.level === 0 ? tokenPieces(body, piece) : [];
+    if (finer.length <= 1 && piece.level <= 1) finer = wordPieces(body, piece, urls, req.language);
     if (finer.length <= 1) return { ok: false, token: raw.trim() };
     for (let i = finer.length - 1; i >= 0; i -= 1) stack.push(finer[i]!);
   }
-  if (current.trim() !== '' || parts.length === 0) {
-    const text = current.trimEnd();
-    const index = parts.length + 1;
-    parts.push({ text: compose(text, index, total, req.firstTail), length: measure(text, index) });
-  }
+  if (current.trim() !== '' || parts.length === 0) parts.push(closePart(current, parts.length + 1));
   return { ok: true, parts };
 }
 

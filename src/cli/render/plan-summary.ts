@@ -18,6 +18,7 @@ const SKIP_TEXT: Record<SkipReason, string> = {
   'reply-to-others': 'replies to other people (--replies standalone)',
   repost: 'reposts / retweets (--reposts link)',
   circle: 'Twitter Circle posts (--circles private)',
+  'unmatched-note': 'long-post notes without their post: drafts or deleted posts (--unmatched-notes post)',
   'filter-date': 'outside --since/--until',
   'filter-text': 'excluded by --include/--exclude',
   'filter-id': 'excluded by --only-ids/--exclude-ids',
