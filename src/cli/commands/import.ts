@@ -10,10 +10,13 @@ import { action, withJson, type CommandContext } from '../context.js';
 import type { CliIo } from '../io.js';
 import { addPlanOptions, hasPlanOptions, planArchive, type PlanCliOptions } from '../plan-options.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
+import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
+import { writeReport } from '../report.js';
 
 export interface ImportCommandOptions extends PlanCliOptions {
   dryRun?: boolean;
   json?: boolean;
+  report?: string;
 }
 
 /** A plan file is JSON: decide by extension, or by content for a file without one. */
@@ -70,6 +73,10 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
     target = 'offline defaults';
   }
   const summary = summarizePlan(plan);
+  if (options.report !== undefined) {
+    const report = await writeReport(io, options.report, plan);
+    io.stderr.write(`Report written to ${report.file} (${Math.ceil(report.bytes / 1024).toLocaleString('en-US')} KB): open it in a browser.\n`);
+  }
   if (options.json) io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary }, null, 2)}\n`);
   else io.stdout.write(renderPlanSummary(plan, summary, { target }));
   return { plan, summary };
@@ -79,8 +86,9 @@ export function registerImport(program: Command, ctx: CommandContext): void {
   const command = program
     .command('import')
     .argument('<input>', 'the archive (.zip or folder), or a plan file made by `fledge plan`')
-    .description('Import an archive or a plan into your account. Today only --dry-run: the full preview, with nothing sent.')
+    .description('Import an archive or a plan into your account (crash-safe, resumable, within the rate limits); --dry-run previews it with nothing sent.')
     .option('--dry-run', 'plan and summarise the whole migration (posts, threads, media, skips, ETA) without writing anything')
+    .option('--report <file>', 'with --dry-run: also write the preview as one self-contained HTML page (open it in a browser)')
     .addHelpText(
       'after',
       [
@@ -88,15 +96,12 @@ export function registerImport(program: Command, ctx: CommandContext): void {
         'Examples:',
         '  fledge import twitter-2024-01-31-abc123.zip --dry-run',
         '  fledge import plan.json --dry-run --json',
+        '  fledge import twitter-2024-01-31-abc123.zip --dry-run --report preview.html',
       ].join('\n'),
     );
-  withJson(addPlanOptions(command)).action(
-    action(ctx, async (input: string, options: ImportCommandOptions): Promise<ExitCode> => {
-      if (options.dryRun !== true) {
-        throw usageError('E_IMPORT_UNAVAILABLE', 'a real import is not available yet in this version of fledge; only --dry-run works', {
-          hint: `preview it with: fledge import ${input} --dry-run`,
-        });
-      }
+  withJson(addApplyOptions(addPlanOptions(command))).action(
+    action(ctx, async (input: string, options: ImportCommandOptions & ApplyCliOptions, cmd: Command): Promise<ExitCode> => {
+      if (options.dryRun !== true) return runImportApply(ctx, input, options, (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? ['import', input]);
       await runDryRun(ctx, input, options);
       return EXIT.ok;
     }),

@@ -29,7 +29,8 @@ button,select,input{font:inherit;color:inherit}
 .tile{background:var(--card);border:1px solid var(--border);border-radius:var(--radius);padding:12px 14px;display:flex;flex-direction:column}
 .tile-value{font-size:22px;font-weight:700;font-variant-numeric:tabular-nums}
 .tile-label{color:var(--muted);font-size:13px}
-.tile[data-stat=eta]{grid-column:span 2;border-color:var(--accent);background:var(--accent-soft)}
+.tile[data-stat=eta]{grid-column:1/-1;flex-direction:row;flex-wrap:wrap;align-items:baseline;gap:4px 12px;border-color:var(--accent);background:var(--accent-soft)}
+.tile[data-stat=eta] .tile-value{color:var(--accent)}
 .summary-grid{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:12px}
 @media (max-width:720px){.summary-grid{grid-template-columns:1fr}}
 .facts,.skips-box,.warnings-box,.extra{background:var(--card);border:1px solid var(--border);border-radius:var(--radius);padding:12px 14px;margin:0}
@@ -63,7 +64,7 @@ button,select,input{font:inherit;color:inherit}
 main{min-width:0}
 .toolbar{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;align-items:center;gap:6px 14px;padding:8px 10px;margin-bottom:12px;background:var(--card);border:1px solid var(--border);border-radius:var(--radius);font-size:14px;box-shadow:0 2px 8px rgba(0,0,0,.06)}
 .toolbar label{display:flex;align-items:center;gap:5px;cursor:pointer}
-.toolbar select{border:1px solid var(--border);border-radius:6px;background:var(--card);padding:3px 6px}
+.toolbar select{max-width:190px;border:1px solid var(--border);border-radius:6px;background:var(--card);padding:3px 6px}
 .toolbar button{margin-left:auto;border:1px solid var(--accent);color:var(--accent);background:transparent;border-radius:6px;padding:3px 10px;cursor:pointer}
 .month{margin-bottom:8px}
 .month-title{display:flex;align-items:baseline;gap:10px;font-size:20px;margin:22px 0 10px}
@@ -250,12 +251,12 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
       var m = list[i];
       var item = el('div', 'item');
       var name = m.f.split('/').pop();
-      if (typeof m.i === 'number' && cfg.thumbs[m.i]) {
+      if (m.u) {
         var img = el('img');
         img.decoding = 'async';
         img.alt = m.a || '';
         img.title = name + ' \u00b7 ' + formatBytes(m.b);
-        img.src = cfg.thumbs[m.i];
+        img.src = m.u;
         img.addEventListener('error', placeholderOnError);
         img.fileInfo = m;
         item.appendChild(img);

@@ -63,21 +63,30 @@ export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
   'media-too-many': 'Too many attachments',
   'too-long': 'Too long to split',
   empty: 'Nothing to post',
+  'unmatched-note': 'Long-post note without its post',
 };
+
+/** Label of a reason; a reason added to the domain later still renders (as its code) instead of crashing. */
+function reasonLabel(reason: SkipReason): string {
+  return (SKIP_REASON_LABELS as Partial<Record<string, string>>)[reason] ?? reason;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The JSON payload (one block per month). Short keys: a 100k-post archive is ~100k entries, and
 // every byte counts toward the page's size and parse time. Optional keys are omitted at default.
 // ---------------------------------------------------------------------------------------------
 
-/** A media item: f file, t MIME type, b bytes, k kind, a alt text, i index in the thumbnail table. */
+/**
+ * A media item: f file, t MIME type, b bytes, k kind, a alt text, u thumbnail data: URI. The
+ * thumbnail lives in its month's block, so it is parsed and decoded only when that month is drawn.
+ */
 interface MediaRow {
   f: string;
   t: string;
   b: number;
   k: string;
   a?: string;
-  i?: number;
+  u?: string;
 }
 
 /**
@@ -146,7 +155,6 @@ interface PageConfig {
   maxCharacters: number;
   backdating: boolean;
   footer: string;
-  thumbs: string[];
   reasons: Record<string, string>;
 }
 
@@ -220,18 +228,9 @@ interface BuiltReport {
 function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltReport {
   const urlBase = detectUrlBase(plan);
   const stepWarnings = warningsByStep(plan.warnings);
-  const thumbs: string[] = [];
-  const thumbIndex = new Map<string, number>();
-  const thumbFor = (media: PlanMedia): number | undefined => {
+  const thumbFor = (media: PlanMedia): string | undefined => {
     const uri = options.mediaThumbnails?.get(media.key);
-    if (uri === undefined || !THUMBNAIL_RE.test(uri)) return undefined;
-    let index = thumbIndex.get(media.key);
-    if (index === undefined) {
-      index = thumbs.length;
-      thumbs.push(uri);
-      thumbIndex.set(media.key, index);
-    }
-    return index;
+    return uri !== undefined && THUMBNAIL_RE.test(uri) ? uri : undefined;
   };
 
   // Threads: a post whose dependsOn names an EARLIER post step joins that step's thread. The plan
@@ -275,14 +274,14 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
 
     if (step.spoilerText !== null && step.spoilerText !== '') contentWarnings += 1;
     const media: MediaRow[] = step.media.map((m) => {
-      const i = thumbFor(m);
+      const u = thumbFor(m);
       return {
         f: m.file,
         t: m.mimeType,
         b: m.bytes,
         k: m.kind,
         ...(m.altText !== null && m.altText !== '' ? { a: m.altText } : {}),
-        ...(i === undefined ? {} : { i }),
+        ...(u === undefined ? {} : { u }),
       };
     });
     const parent = step.dependsOn === null ? undefined : threadOf.get(step.dependsOn);
@@ -367,7 +366,6 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     maxCharacters: plan.capabilities.maxCharacters,
     backdating: plan.capabilities.backdating !== null,
     footer: plan.options.footer,
-    thumbs,
     reasons: { ...SKIP_REASON_LABELS },
   };
   return { months, config, stepMonth, contentWarnings };
@@ -429,7 +427,7 @@ function etaText(summary: PlanSummary): { short: string; detail: string } {
     ? `bound by ${formatCount(bound.limit)} ${BUDGET_TEXT[bound.name] ?? bound.name} per ${formatDuration(bound.periodSeconds).replace(/^1 /, '')}`
     : 'round trips and uploads, no rate-limit wait';
   const days = e.seconds >= 86_400 ? '; fledge waits out each window and can be stopped and resumed' : '';
-  return { short: formatDuration(e.seconds), detail: `at least ${formatDuration(e.seconds)} (${why})${days}` };
+  return { short: formatDuration(e.seconds), detail: `a lower bound, ${why}${days}` };
 }
 
 function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSummary, options: ReportHtmlOptions): string {
@@ -448,13 +446,13 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSumma
     tile(formatCount(stats.media.count), `media (${formatBytes(stats.media.bytes)})`, 'media'),
     tile(formatCount(stats.skipped), 'skipped', 'skipped'),
     tile(formatCount(stats.warnings), 'warnings', 'warnings'),
-    tile(eta.short, `estimated import time on ${server}`, 'eta'),
+    tile(eta.short, `estimated import time on ${server}: ${eta.detail}`, 'eta'),
   ];
 
   const reasons = SKIP_REASONS.filter((r) => stats.skippedByReason[r] > 0)
     .map(
       (r) =>
-        `<li><button type="button" class="reason-chip" data-filter-reason="${r}"><span>${escapeHtml(SKIP_REASON_LABELS[r])}</span><b>${formatCount(stats.skippedByReason[r])}</b></button></li>`,
+        `<li><button type="button" class="reason-chip" data-filter-reason="${r}"><span>${escapeHtml(reasonLabel(r))}</span><b>${formatCount(stats.skippedByReason[r])}</b></button></li>`,
     )
     .join('');
 
@@ -476,7 +474,6 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSumma
   ];
   if (stats.splitPosts > 0) facts.push(['Long posts', `${formatCount(stats.splitPosts)} split into numbered threads`]);
   if (built.contentWarnings > 0) facts.push(['Content warnings', formatCount(built.contentWarnings)]);
-  facts.push(['Import time', eta.detail]);
 
   const planWarnings = plan.warnings.filter((w) => w.stepId === null);
   const stepWarnings = plan.warnings.filter((w) => w.stepId !== null);
@@ -529,7 +526,7 @@ function renderIndex(months: readonly MonthData[]): string {
     const posts = list.reduce((a, m) => a + m.posts, 0);
     const skips = list.reduce((a, m) => a + m.skips, 0);
     parts.push(
-      `<li class="year"><a href="#m-${list[0]!.key}" data-month="${list[0]!.key}" class="year-link">${escapeHtml(year === '0000' ? 'Undated' : year)}<span class="count" title="${posts} posts, ${skips} skipped">${formatCount(posts)}</span></a><ul class="months">${list
+      `<li class="year"><a href="#m-${list[0]!.key}" data-month="${list[0]!.key}" class="year-link">${escapeHtml(year === '0000' ? 'Undated' : year)}<span class="count" title="${posts} posts, ${skips} skipped">${formatCount(posts)}${skips > 0 ? `<i>+${formatCount(skips)}</i>` : ''}</span></a><ul class="months">${list
         .map(
           (m) =>
             `<li><a href="#m-${m.key}" data-month="${m.key}">${escapeHtml(monthTitle(m.key).split(' ')[0]!.slice(0, 3))}<span class="count">${formatCount(m.posts)}${m.skips > 0 ? `<i>+${formatCount(m.skips)}</i>` : ''}</span></a></li>`,
@@ -542,7 +539,7 @@ function renderIndex(months: readonly MonthData[]): string {
 
 function renderToolbar(stats: PlanSummary): string {
   const options = SKIP_REASONS.filter((r) => stats.skippedByReason[r] > 0)
-    .map((r) => `<option value="${r}">${escapeHtml(SKIP_REASON_LABELS[r])} (${formatCount(stats.skippedByReason[r])})</option>`)
+    .map((r) => `<option value="${r}">${escapeHtml(reasonLabel(r))} (${formatCount(stats.skippedByReason[r])})</option>`)
     .join('');
   return `<div class="toolbar" role="toolbar" aria-label="Filters">
 <label><input type="checkbox" id="show-posts" checked> Posts</label>

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ArchiveFiles } from '../../src/archive/io/archive-files.js';
+import { readReportThumbnails } from '../../src/cli/report.js';
+import { runCli } from '../support/run-cli.js';
+import { buildPlan, media, postStep } from '../support/plan-builder.js';
+
+/** `fledge import <archive> --dry-run --report FILE` end to end, and the thumbnail reader. */
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fledge-report-cli-'));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function monthBlocks(html: string): { t: number; p?: { i: string; m?: { f: string; u?: string }[] }[] }[][] {
+  return [...html.matchAll(/<script type="application\/json" id="d-[^"]+">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]!));
+}
+
+describe('fledge import --dry-run --report', () => {
+  it('writes one page holding every step of the plan, with the archive’s images embedded', async () => {
+    const out = path.join(dir, 'preview.html');
+    const planFile = path.join(dir, 'plan.json');
+    const planned = await runCli(['plan', 'fixtures/archives/ytd-2022', '--out', planFile]);
+    expect(planned.code).toBe(0);
+    const plan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as { steps: { type: string; id: string }[] };
+
+    const r = await runCli(['import', 'fixtures/archives/ytd-2022', '--dry-run', '--report', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Report written to .*preview\.html \(\d+ KB\)/);
+    expect(r.stdout).toContain('Dry run: nothing was sent anywhere.');
+    const html = fs.readFileSync(out, 'utf8');
+    const entries = monthBlocks(html).flat();
+    const shown = entries.flatMap((e) => (e.t === 0 ? e.p!.map((p) => p.i) : [(e as unknown as { i: string }).i]));
+    expect(shown.sort()).toEqual(plan.steps.map((s) => s.id).sort());
+    // The fixture's JPEG/PNG files are embedded (as data: URIs of their own bytes); videos are not.
+    const embedded = entries.flatMap((e) => (e.t === 0 ? e.p!.flatMap((p) => p.m ?? []) : [])).filter((m) => m.u !== undefined);
+    expect(embedded.length).toBeGreaterThan(0);
+    for (const m of embedded) {
+      const bytes = fs.readFileSync(path.join('fixtures/archives/ytd-2022', m.f));
+      expect(m.u).toBe(`data:${m.f.endsWith('.png') ? 'image/png' : 'image/jpeg'};base64,${bytes.toString('base64')}`);
+    }
+    // Nothing else is left next to the page (the temp file was renamed).
+    expect(fs.readdirSync(dir).sort()).toEqual(['plan.json', 'preview.html']);
+  });
+
+  it('exits 2 naming the file when the report cannot be written', async () => {
+    const out = path.join(dir, 'no-such-folder', 'preview.html');
+    const r = await runCli(['import', 'fixtures/archives/ytd-2022', '--dry-run', '--report', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('E_REPORT_WRITE');
+    expect(r.stderr).toContain(out);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('readReportThumbnails', () => {
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(96)]);
+  const fakeFiles = (files: Record<string, Buffer>): ArchiveFiles => ({
+    label: 'test.zip',
+    kind: 'zip',
+    entries: Object.entries(files).map(([p, b]) => ({ path: p, size: b.length })),
+    warnings: [],
+    openStream: () => Promise.reject(new Error('not used')),
+    readBuffer: (p) => (files[p] ? Promise.resolve(files[p]) : Promise.reject(new Error(`no ${p}`))),
+    close: () => Promise.resolve(),
+  });
+
+  it('resolves paths under a top folder, checks signatures and keeps to the size budgets', async () => {
+    const files = fakeFiles({
+      'twitter-2022/data/tweets_media/a.jpg': jpeg,
+      'twitter-2022/data/tweets_media/b.jpg': Buffer.from('<svg onload=alert(1)>'),
+      'twitter-2022/data/tweets_media/c.jpg': Buffer.concat([jpeg, Buffer.alloc(500)]),
+      'twitter-2022/data/tweets_media/d.jpg': jpeg,
+      'twitter-2022/data/tweets_media/e.jpg': jpeg,
+    });
+    const plan = buildPlan([
+      postStep('1', '2020-01-01T00:00:00Z', 'x', {
+        media: ['a', 'b', 'c', 'd', 'e', 'missing'].map((k) => media(k, { file: `data/tweets_media/${k}.jpg` })),
+      }),
+    ]);
+    const { thumbnails, skipped } = await readReportThumbnails(files, plan, { maxImageBytes: 200, maxTotalImageBytes: 250 });
+    // a fits; b is not an image; c is too large; d fits the budget (200); e is over the 250-byte page budget; missing is missing.
+    expect([...thumbnails.keys()]).toEqual(['a', 'd']);
+    expect(thumbnails.get('a')).toBe(`data:image/jpeg;base64,${jpeg.toString('base64')}`);
+    expect(skipped).toBe(4);
+  });
+});
