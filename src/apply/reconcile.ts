@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { InstanceStatus } from '../instance/types.js';
+
+/**
+ * Exactly-once support: deterministic idempotency keys, and matching an unconfirmed step against the
+ * statuses the account already has.
+ */
+
+/**
+ * The `Idempotency-Key` of a step: a hash of the archive account, the step id, the instance and the
+ * account written to. Deterministic, so a retry after a crash sends the same key and Mastodon
+ * returns the status it already created within its 1-hour memory (post_status_service.rb:216-246,
+ * spec §2.2); including the target account matters on Pleroma, whose key cache is global, not per
+ * user (IdempotencyPlug, spec §8.3). Not random (house style: toot's random keys are what not to do).
+ */
+export function idempotencyKeyFor(parts: { archiveAccountId: string | null; stepId: string; instance: string; targetAccountId: string }): string {
+  const h = createHash('sha256');
+  h.update(`fledge/v1\n${parts.archiveAccountId ?? '-'}\n${parts.stepId}\n${parts.instance}\n${parts.targetAccountId}`);
+  return `fledge-${h.digest('hex').slice(0, 40)}`;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** Server HTML (`content`) back to comparable plain text: paragraphs and <br> become whitespace, tags go, entities decode. */
+export function contentToText(html: string): string {
+  const text = html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>\s*<p[^>]*>/gi, '\n\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] === '#') {
+        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return Number.isFinite(code) ? String.fromCodePoint(code) : m;
+      }
+      return ENTITIES[e.toLowerCase()] ?? m;
+    });
+  return text;
+}
+
+/** Whitespace-insensitive form: servers trim, turn newlines into <br> and paragraphs; only the words are compared. */
+export function normalizeText(text: string): string {
+  return text.normalize('NFC').replace(/\s+/gu, ' ').trim();
+}
+
+export function textDigest(text: string): string {
+  return createHash('sha256').update(normalizeText(text)).digest('hex').slice(0, 32);
+}
+
+export interface UnconfirmedStep {
+  readonly stepId: string;
+  readonly textDigest: string;
+  readonly inReplyToId: string | null;
+  readonly mediaCount: number;
+}
+
+/**
+ * Pure matcher: which of the account's statuses is the unconfirmed step? Same text (digest of the
+ * normalised text), same reply target, same number of attachments, and not already claimed by
+ * another step. The first (newest) match wins; an identical earlier post would already be claimed
+ * by the step that made it.
+ */
+export function findStatusForStep(step: UnconfirmedStep, statuses: readonly InstanceStatus[], claimed: ReadonlySet<string>): InstanceStatus | null {
+  for (const status of statuses) {
+    if (claimed.has(status.id)) continue;
+    if ((status.inReplyToId ?? null) !== step.inReplyToId) continue;
+    if (status.mediaIds.length !== step.mediaCount) continue;
+    if (textDigest(contentToText(status.content)) !== step.textDigest) continue;
+    return status;
+  }
+  return null;
+}

@@ -1,0 +1,118 @@
+/**
+ * Shared plumbing of the commands that write to an instance (import, undo, status): where journals
+ * live, the session → client → preflight chain, the confirmation prompt, and the resume command.
+ */
+import path from 'node:path';
+import { createRealClock, type ApplyClock } from '../apply/clock.js';
+import { loadSession, type LoadedSession } from '../config/index.js';
+import { usageError } from '../domain/errors.js';
+import { createInstanceClient, normalizeInstanceUrl } from '../instance/index.js';
+import type { InstanceClient } from '../instance/types.js';
+import type { CliIo } from './io.js';
+
+/**
+ * Journals live in `$FLEDGE_STATE_DIR`, else `$XDG_STATE_HOME/fledge/journals`, else
+ * `~/.local/state/fledge/journals` (XDG Base Directory: state that survives restarts). The default
+ * name depends only on the archive account, the instance and the target account, so running the
+ * same command again from any directory finds the same journal and resumes — a journal in the
+ * current directory would let a run from elsewhere start over and post everything twice.
+ */
+export function defaultJournalPath(io: CliIo, parts: { archiveUser: string | null; archiveId: string | null; instance: string; targetAcct: string }): string {
+  const dir = journalDir(io);
+  if (dir === null) throw usageError('E_NO_STATE_DIR', 'cannot find where to keep the import journal: HOME is not set', { hint: 'pass --journal FILE' });
+  const host = new URL(parts.instance).host;
+  const who = parts.archiveUser ?? parts.archiveId ?? 'archive';
+  const name = `${who}-to-${parts.targetAcct}@${host}`.replace(/[^A-Za-z0-9._@-]+/g, '_');
+  return path.join(dir, `${name}.journal`);
+}
+
+/** The default journal folder, or null when neither FLEDGE_STATE_DIR, XDG_STATE_HOME nor HOME says where. */
+export function journalDir(io: CliIo): string | null {
+  const env = io.env;
+  if (env['FLEDGE_STATE_DIR']) return env['FLEDGE_STATE_DIR'];
+  if (env['XDG_STATE_HOME'] && env['XDG_STATE_HOME'].startsWith('/')) return path.join(env['XDG_STATE_HOME'], 'fledge', 'journals');
+  if (env['HOME']) return path.join(env['HOME'], '.local', 'state', 'fledge', 'journals');
+  return null;
+}
+
+/** `x.journal` → `x.mapping` (the writer adds .csv / .json). */
+export function mappingBaseFor(journal: string): string {
+  return journal.replace(/\.journal(\.jsonl)?$/i, '') + '.mapping';
+}
+
+export interface Connected {
+  readonly session: LoadedSession;
+  readonly client: InstanceClient;
+}
+
+export async function connect(io: CliIo, instanceFlag: string | undefined, account: string | undefined): Promise<Connected> {
+  const instance = instanceFlag !== undefined ? normalizeInstanceUrl(instanceFlag) : undefined;
+  const envInstance = io.env['FLEDGE_INSTANCE'] ? normalizeInstanceUrl(io.env['FLEDGE_INSTANCE']) : undefined;
+  const session = await loadSession({ env: io.env as never, instance, envInstance, account });
+  if (session.repairedMode) io.stderr.write(`warning: ${session.credentialsFile} was readable by others; its permissions were set to 0600\n`);
+  const timeout = Number(io.env['FLEDGE_TIMEOUT_MS']);
+  const client = createInstanceClient({ url: session.instance, token: session.accessToken, ...(timeout > 0 ? { timeoutMs: timeout } : {}) });
+  return { session, client };
+}
+
+export function cliClock(io: CliIo): ApplyClock {
+  return createRealClock(io.now);
+}
+
+/** Ask on stdin; only when stdin is a terminal (non-interactive runs must pass --yes). */
+export async function confirm(io: CliIo, question: string, yes: boolean | undefined, flag = '--yes'): Promise<boolean> {
+  if (yes) return true;
+  if (!io.stdin.isTTY) {
+    throw usageError('E_CONFIRM_NEEDED', 'this command writes to your account and needs a confirmation, but stdin is not a terminal', {
+      hint: `review the summary above, then run it again with ${flag}`,
+    });
+  }
+  io.stderr.write(`${question} [y/N] `);
+  const answer = await readLine(io);
+  return /^\s*y(es)?\s*$/i.test(answer);
+}
+
+function readLine(io: CliIo): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    const onData = (chunk: Buffer | string): void => {
+      text += chunk.toString();
+      const nl = text.indexOf('\n');
+      if (nl >= 0) finish(text.slice(0, nl));
+    };
+    const finish = (value: string): void => {
+      io.stdin.off('data', onData);
+      io.stdin.off('end', onEnd);
+      io.interrupted.removeEventListener('abort', onEnd);
+      io.stdin.pause();
+      resolve(value);
+    };
+    const onEnd = (): void => finish(text);
+    io.stdin.on('data', onData);
+    io.stdin.once('end', onEnd);
+    io.interrupted.addEventListener('abort', onEnd, { once: true });
+    io.stdin.resume();
+  });
+}
+
+/** Quote an argument for a POSIX shell when needed. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that resumes: the same arguments, with the journal pinned and --yes (never a token: those come from the store or FLEDGE_TOKEN). */
+export function resumeCommand(rawArgs: readonly string[], journal: string): string {
+  const args = [...rawArgs];
+  const j = args.findIndex((a) => a === '--journal' || a.startsWith('--journal='));
+  if (j >= 0) {
+    if (args[j] === '--journal') args.splice(j, 2);
+    else args.splice(j, 1);
+  }
+  args.push('--journal', journal);
+  if (!args.includes('--yes') && !args.includes('-y')) args.push('--yes');
+  return `fledge ${args.map(shellQuote).join(' ')}`;
+}
+
+export function formatClock(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}

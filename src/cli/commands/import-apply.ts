@@ -1,0 +1,327 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { checkPlanAgainst } from '../../apply/check-plan.js';
+import { executePlan, type ExecuteResult, type ImportProgress } from '../../apply/execute-plan.js';
+import { remainingMs } from '../../apply/eta.js';
+import { RateGovernor, type WaitInfo } from '../../apply/governor.js';
+import { JOURNAL_FORMAT, JOURNAL_VERSION, openJournalWriter, readJournal, type JournalHeader } from '../../apply/journal.js';
+import { foldJournal, type JournalState } from '../../apply/journal-state.js';
+import { mappingRowsFromJournal, openMappingWriter } from '../../apply/mapping.js';
+import { openArchiveFiles } from '../../archive/io/open-archive-files.js';
+import type { ArchiveFiles } from '../../archive/io/archive-files.js';
+import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
+import type { MigrationPlan, PostStep } from '../../domain/plan.js';
+import { readInstanceCapabilities } from '../../instance/index.js';
+import { formatDuration } from '../../plan/estimate.js';
+import { parsePlan } from '../../plan/parse-plan.js';
+import { summarizePlan } from '../../plan/summarize-plan.js';
+import { cliClock, confirm, connect, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
+import type { CommandContext } from '../context.js';
+import type { CliIo } from '../io.js';
+import { planArchive, type PlanCliOptions } from '../plan-options.js';
+import { createProgress } from '../progress.js';
+import { renderError } from '../render/error.js';
+import { renderPlanSummary } from '../render/plan-summary.js';
+import { createHash } from 'node:crypto';
+
+/**
+ * `fledge import <archive|plan.json> --instance URL`: the real import (the dry run lives in
+ * import.ts). Preflight the instance, plan for its real capabilities (or re-check a plan file against
+ * them), show the summary and ETA, confirm, then replay the plan through the journal and the rate
+ * governor (src/apply/). Running the same command again resumes from the journal.
+ */
+export interface ApplyCliOptions extends PlanCliOptions {
+  instance?: string;
+  account?: string;
+  journal?: string;
+  yes?: boolean;
+  retryFailed?: boolean;
+  json?: boolean;
+}
+
+/** The options the real import adds to `fledge import` (called from import.ts). */
+export function addApplyOptions(command: Command): Command {
+  return command
+    .option('--instance <url>', 'the server to import into (default: FLEDGE_INSTANCE, else your last `fledge login`)')
+    .option('--account <user@host>', 'which stored login to use when you have several')
+    .option('--journal <file>', 'the import journal (default: one per archive account and target account under ~/.local/state/fledge/journals)')
+    .option('-y, --yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
+    .option('--retry-failed', 'also retry posts that failed in an earlier run');
+}
+
+export async function runImportApply(ctx: CommandContext, input: string, options: ApplyCliOptions, rawArgs: readonly string[]): Promise<ExitCode> {
+  const { io } = ctx;
+  const out = options.json ? io.stderr : io.stdout;
+  const clock = cliClock(io);
+
+  const { session, client } = await connect(io, options.instance, options.account);
+  io.stderr.write(`Checking ${session.instance}…\n`);
+  const preflight = await readInstanceCapabilities(client);
+  const caps = preflight.capabilities;
+  const target = preflight.account;
+  const targetAcct = target.acct.includes('@') ? target.acct : `${target.acct}@${new URL(session.instance).host}`;
+
+  // Plan: for this server's real capabilities, or a plan file re-checked against them.
+  let plan: MigrationPlan;
+  let planSource: string;
+  if (await isPlanFile(io, input)) {
+    plan = await loadPlan(io, input);
+    planSource = path.resolve(io.cwd, input);
+    const problems = checkPlanAgainst(plan, caps);
+    if (problems.length > 0) {
+      throw usageError('E_PLAN_MISMATCH', `the plan ${input} does not fit ${session.instance}:\n  ${problems.join('\n  ')}`, {
+        file: input,
+        hint: `plan for this server instead: fledge import <archive> --instance ${session.instance} (the planner then uses its real limits)`,
+      });
+    }
+  } else {
+    plan = await planArchive(io, input, options, caps, { quiet: options.json === true });
+    planSource = path.resolve(io.cwd, input);
+  }
+  const posts = plan.steps.filter((s): s is PostStep => s.type === 'post');
+  const archivePath = plan.source.archivePath;
+  const withMedia = posts.some((p) => p.media.length > 0);
+  if (withMedia && archivePath === null) {
+    throw usageError('E_PLAN_NO_ARCHIVE', `the plan ${input} has media but does not say which archive they come from`, {
+      hint: 'make the plan with `fledge plan <archive> --out plan.json`, or import the archive directly',
+    });
+  }
+
+  // Journal: resume if it exists (same archive account, instance and target account only).
+  const journalFile = options.journal
+    ? path.resolve(io.cwd, options.journal)
+    : defaultJournalPath(io, { archiveUser: plan.source.username, archiveId: plan.source.accountId, instance: session.instance, targetAcct });
+  const existing = readJournal(journalFile);
+  if (existing) checkResume(existing.header, { instance: session.instance, targetId: target.id, archiveId: plan.source.accountId, file: journalFile, kind: 'import' });
+  const state: JournalState = foldJournal(existing?.records ?? []);
+  const header: JournalHeader = {
+    type: 'header',
+    format: JOURNAL_FORMAT,
+    version: JOURNAL_VERSION,
+    kind: 'import',
+    createdAt: new Date(clock.now()).toISOString(),
+    archiveAccount: { id: plan.source.accountId, username: plan.source.username },
+    instance: session.instance,
+    targetAccount: { id: target.id, acct: targetAcct },
+    software: caps.software,
+    rateLimits: caps.rateLimits,
+    plan: { posts: posts.length, skips: plan.steps.length - posts.length, source: planSource, digest: planDigest(plan) },
+  };
+
+  // What will happen, and how long it takes.
+  const summary = summarizePlan(plan);
+  const rendered = renderPlanSummary(plan, summary, { target: session.instance }).replace(/^Dry run: nothing was sent anywhere\.\n/, '');
+  const doneBefore = posts.filter((p) => state.steps.get(p.id)?.status === 'done');
+  const failedBefore = posts.filter((p) => state.steps.get(p.id)?.status === 'failed');
+  const todo = posts.filter((p) => {
+    const s = state.steps.get(p.id)?.status;
+    return s !== 'done' && (s !== 'failed' || options.retryFailed === true);
+  });
+  const todoMedia = todo.reduce((n, p) => n + p.media.length, 0);
+  out.write(`Import into ${targetAcct} (${caps.software.name}${caps.software.version ? ` ${caps.software.version}` : ''})\n`);
+  out.write(rendered);
+  out.write(`Journal    ${journalFile}\n`);
+  if (existing) {
+    out.write(
+      `Resuming   ${doneBefore.length.toLocaleString('en-US')} of ${posts.length.toLocaleString('en-US')} already posted, ${failedBefore.length} failed earlier${
+        options.retryFailed ? ' (retried now)' : ' (--retry-failed retries them)'
+      }\n`,
+    );
+  }
+  out.write(`Remaining  ${todo.length.toLocaleString('en-US')} posts, ${todoMedia.toLocaleString('en-US')} media; at least ${formatDuration(remainingMs({ statuses: todo.length, mediaUploads: todoMedia }, caps.rateLimits) / 1000)}\n`);
+  if (todo.length === 0) {
+    out.write('Nothing left to post.\n');
+  } else {
+    const visibility = plan.options.visibility;
+    const ok = await confirm(io, `Post ${todo.length.toLocaleString('en-US')} statuses (${visibility}) as ${targetAcct}?`, options.yes);
+    if (io.interrupted.aborted) return EXIT.interrupted;
+    if (!ok) {
+      io.stderr.write('Nothing was sent.\n');
+      return EXIT.ok;
+    }
+  }
+
+  // Apply.
+  let files: ArchiveFiles | null = null;
+  if (withMedia && todoMedia > 0) files = await openArchiveFiles(archivePath!);
+  const journal = openJournalWriter(journalFile, header);
+  const mapping = openMappingWriter(mappingBaseFor(journalFile), mappingRowsFromJournal(existing?.records ?? []));
+  const progress = createProgress(io, { quiet: false, intervalMs: 15_000 });
+  let lastProgress: ImportProgress | null = null;
+  const started = clock.now();
+  const governor = new RateGovernor({ clock, rateLimits: caps.rateLimits, onWait: () => refresh() });
+  const refresh = (): void => {
+    if (lastProgress) progress.update(renderProgressLine(lastProgress, governor.waiting, clock.now() - started, todoMedia, caps.rateLimits));
+  };
+  const ticker = setInterval(refresh, 1000);
+  ticker.unref();
+  let result: ExecuteResult;
+  try {
+    result = await executePlan({
+      client,
+      plan,
+      capabilities: caps,
+      journal,
+      state,
+      media: { read: async (m) => files!.readBuffer(m.file) },
+      clock,
+      governor,
+      signal: io.interrupted,
+      instance: session.instance,
+      archiveAccountId: plan.source.accountId,
+      targetAccountId: target.id,
+      retryFailed: options.retryFailed === true,
+      onProgress: (p) => {
+        lastProgress = p;
+        refresh();
+      },
+      onDone: (row) => mapping.add(row),
+      onNotice: (message) => io.stderr.write(`${message}\n`),
+    });
+  } finally {
+    clearInterval(ticker);
+    progress.done();
+    journal.close();
+    mapping.close();
+    await files?.close();
+  }
+
+  const stats = governor.stats();
+  const resume = resumeCommand(rawArgs, journalFile);
+  let code: ExitCode;
+  if (result.error) code = result.error.exitCode;
+  else if (result.outcome === 'interrupted') code = EXIT.interrupted;
+  else code = result.failed.length > 0 ? EXIT.someFailed : EXIT.ok;
+
+  if (options.json) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          outcome: result.outcome,
+          exitCode: code,
+          instance: session.instance,
+          account: targetAcct,
+          journal: journalFile,
+          mapping: { csv: mapping.csvFile, json: mapping.jsonFile },
+          total: result.total,
+          done: result.done,
+          postedThisRun: result.postedThisRun,
+          reconciled: result.reconciled,
+          remaining: result.remaining,
+          failed: result.failed,
+          rateLimited: stats.rateLimited,
+          error: result.error ? { code: result.error.code, message: result.error.message } : null,
+          resume: result.outcome === 'complete' ? null : resume,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    io.stdout.write(renderFinal(result, targetAcct, journalFile, mapping.csvFile, mapping.jsonFile, stats.rateLimited));
+  }
+  if (result.error) io.stderr.write(renderError(result.error, { debug: rawArgs.includes('--debug') }));
+  if (result.outcome !== 'complete' || result.error) {
+    io.stderr.write(`${result.outcome === 'interrupted' && !result.error ? 'Interrupted. ' : ''}The journal is saved; to resume, run:\n  ${resume}\n`);
+  }
+  return code;
+}
+
+function checkResume(header: JournalHeader, want: { instance: string; targetId: string; archiveId: string | null; file: string; kind: 'import' | 'undo' }): void {
+  const problems: string[] = [];
+  if (header.kind !== want.kind) problems.push(`it is an ${header.kind} journal`);
+  if (header.instance !== want.instance) problems.push(`it writes to ${header.instance}, not ${want.instance}`);
+  if (header.targetAccount.id !== want.targetId) problems.push(`it writes as ${header.targetAccount.acct} (id ${header.targetAccount.id}), not as the logged-in account (id ${want.targetId})`);
+  if (header.archiveAccount.id !== null && want.archiveId !== null && header.archiveAccount.id !== want.archiveId) {
+    problems.push(`it imports the archive of ${header.archiveAccount.username ?? header.archiveAccount.id}, not this one`);
+  }
+  if (problems.length > 0) {
+    throw usageError('E_JOURNAL_MISMATCH', `the journal ${want.file} belongs to another import: ${problems.join('; ')}`, {
+      file: want.file,
+      hint: 'pass the right --instance/--account for this journal, or another --journal file to start a separate import',
+    });
+  }
+}
+
+/** Digest of the post steps (ids and texts): shows in the journal whether a resume uses the same plan. */
+function planDigest(plan: MigrationPlan): string {
+  const h = createHash('sha256');
+  for (const s of plan.steps) if (s.type === 'post') h.update(`${s.id}\n${s.text}\n`);
+  return h.digest('hex').slice(0, 16);
+}
+
+async function isPlanFile(io: CliIo, input: string): Promise<boolean> {
+  if (/\.json$/i.test(input)) return true;
+  if (/\.zip$/i.test(input)) return false;
+  const file = path.resolve(io.cwd, input);
+  try {
+    if (!(await stat(file)).isFile()) return false;
+    return (await readFile(file)).subarray(0, 64).toString('utf8').trimStart().startsWith('{');
+  } catch {
+    return false;
+  }
+}
+
+async function loadPlan(io: CliIo, input: string): Promise<MigrationPlan> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(io.cwd, input), 'utf8');
+  } catch (error) {
+    throw inputError('E_PLAN_UNREADABLE', `cannot read the plan ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      file: input,
+      hint: 'check the path, or make a plan with `fledge plan <archive> --out plan.json`',
+      cause: error,
+    });
+  }
+  return parsePlan(text, { file: input });
+}
+
+const BUDGET_WORDS: Record<WaitInfo['budget'], string> = {
+  requests: 'request',
+  statuses: 'posting',
+  media: 'media upload',
+  deletes: 'delete',
+  follows: 'follow',
+};
+
+/** One progress line: done/total, failures, rate, what it waits for and until when, ETA. */
+export function renderProgressLine(
+  p: ImportProgress,
+  waiting: WaitInfo | null,
+  elapsedMs: number,
+  _mediaTotal: number,
+  limits: Parameters<typeof remainingMs>[1],
+): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const parts = [`Posted ${n(p.done)}/${n(p.total)}`];
+  if (p.failed > 0) parts.push(`${n(p.failed)} failed`);
+  if (p.postedThisRun > 0 && elapsedMs > 0) parts.push(`${n(Math.round((p.postedThisRun * 3_600_000) / elapsedMs))}/h`);
+  if (waiting) {
+    const why = waiting.reason === 'backoff' ? 'backing off (server throttling)' : waiting.reason === 'pacing' ? 'pacing' : `waiting for the ${BUDGET_WORDS[waiting.budget]} limit`;
+    parts.push(`${why} until ${formatClock(waiting.until).slice(11)}`);
+  }
+  const left = p.total - p.done - p.failed;
+  if (left > 0) {
+    const perPost = p.postedThisRun > 5 ? elapsedMs / p.postedThisRun : null;
+    parts.push(`ETA ${formatDuration(remainingMs({ statuses: left, mediaUploads: 0 }, limits, perPost) / 1000)}`);
+  }
+  return parts.join(' · ');
+}
+
+function renderFinal(r: ExecuteResult, acct: string, journal: string, csv: string, json: string, rateLimited: number): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const lines: string[] = [];
+  const verb = r.outcome === 'complete' ? 'Done' : r.outcome === 'interrupted' ? 'Stopped' : 'Stopped early';
+  lines.push(`${verb}: ${n(r.done)} of ${n(r.total)} posts are on ${acct} (${n(r.postedThisRun)} posted in this run${r.reconciled > 0 ? `, ${n(r.reconciled)} found already posted` : ''}).`);
+  if (r.remaining > 0) lines.push(`Remaining: ${n(r.remaining)}.`);
+  if (rateLimited > 0) lines.push(`The server rate-limited ${n(rateLimited)} request(s); fledge waited for its reset each time.`);
+  if (r.failed.length > 0) {
+    lines.push(`Failed: ${n(r.failed.length)} (journaled; \`--retry-failed\` tries them again):`);
+    for (const f of r.failed.slice(0, 20)) lines.push(`  ${f.stepId} ${f.sourceUrl}: ${f.reason}`);
+    if (r.failed.length > 20) lines.push(`  … and ${n(r.failed.length - 20)} more (fledge status --journal ${journal})`);
+  }
+  lines.push(`Mapping: ${csv} and ${json}`);
+  lines.push(`Journal: ${journal}`);
+  return `${lines.join('\n')}\n`;
+}

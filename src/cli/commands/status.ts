@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { remainingMs } from '../../apply/eta.js';
+import { readJournal, type JournalContents } from '../../apply/journal.js';
+import { countSteps, foldJournal } from '../../apply/journal-state.js';
+import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
+import { formatDuration } from '../../plan/estimate.js';
+import { formatClock, journalDir } from '../apply-support.js';
+import { action, withJson, type CommandContext } from '../context.js';
+import type { CliIo } from '../io.js';
+
+/**
+ * `fledge status [--journal FILE]`: where an import stands, read from its journal only (no network):
+ * done, failed with reasons, unconfirmed, remaining, ETA under the instance's limits. Without
+ * --journal it lists the journals in the default journal folder and shows the newest.
+ */
+export function registerStatus(program: Command, ctx: CommandContext): void {
+  withJson(
+    program
+      .command('status')
+      .description('Show where an import (or undo) stands: done, failed and why, remaining, ETA. Reads the journal only.')
+      .option('--journal <file>', 'the journal to read (default: the most recent one under ~/.local/state/fledge/journals)')
+      .addHelpText('after', '\nExamples:\n  fledge status\n  fledge status --journal ./my-import.journal --json'),
+  ).action(
+    action(ctx, async (options: { journal?: string; json?: boolean }): Promise<ExitCode> => {
+      const { io } = ctx;
+      const file = options.journal ? path.resolve(io.cwd, options.journal) : newestJournal(io);
+      const contents = readJournal(file);
+      if (!contents) throw inputError('E_JOURNAL_NOT_FOUND', `no journal at ${file}`, { file, hint: 'pass the file given by `fledge import` (--journal FILE)' });
+      const report = statusReport(contents, io.now());
+      if (options.json) io.stdout.write(`${JSON.stringify({ journal: file, ...report }, null, 2)}\n`);
+      else io.stdout.write(renderStatus(file, report));
+      return EXIT.ok;
+    }),
+  );
+}
+
+export interface StatusReport {
+  readonly kind: 'import' | 'undo';
+  readonly instance: string;
+  readonly account: string;
+  readonly archiveAccount: string | null;
+  readonly planned: number;
+  readonly done: number;
+  readonly failed: readonly { readonly step: string; readonly code: string; readonly reason: string }[];
+  readonly unconfirmed: number;
+  readonly remaining: number;
+  readonly etaSeconds: number;
+  readonly runs: number;
+  readonly lastActivity: string | null;
+  readonly deleted: number;
+}
+
+export function statusReport(contents: JournalContents, now: number): StatusReport {
+  const { header } = contents;
+  const state = foldJournal(contents.records);
+  const counts = countSteps(state);
+  const failed = [...state.steps.entries()]
+    .filter(([, s]) => s.status === 'failed' && s.failure)
+    .map(([step, s]) => ({ step, code: s.failure!.code, reason: s.failure!.reason }));
+  const planned = header.kind === 'import' ? header.plan.posts : header.plan.posts;
+  const deleted = state.deleted.size;
+  const done = header.kind === 'import' ? counts.done : deleted;
+  const remaining = Math.max(0, planned - done - failed.length);
+  const eta =
+    header.kind === 'import'
+      ? remainingMs({ statuses: remaining, mediaUploads: 0 }, header.rateLimits)
+      : remainingMs({ statuses: 0, mediaUploads: 0 }, header.rateLimits) + (header.rateLimits.deletes ? Math.max(0, Math.ceil(remaining / header.rateLimits.deletes.limit) - 1) * header.rateLimits.deletes.periodSeconds * 1000 : 0);
+  void now;
+  return {
+    kind: header.kind,
+    instance: header.instance,
+    account: header.targetAccount.acct,
+    archiveAccount: header.archiveAccount.username ?? header.archiveAccount.id,
+    planned,
+    done,
+    failed,
+    unconfirmed: counts.unconfirmed,
+    remaining,
+    etaSeconds: Math.round(eta / 1000),
+    runs: state.runs,
+    lastActivity: state.lastActivityAt !== null ? new Date(state.lastActivityAt).toISOString() : null,
+    deleted,
+  };
+}
+
+function renderStatus(file: string, r: StatusReport): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const lines = [
+    `${r.kind === 'import' ? 'Import' : 'Undo'} of ${r.archiveAccount ? `@${r.archiveAccount}` : 'an archive'} into ${r.account} (${r.instance})`,
+    `Journal    ${file}`,
+    `${r.kind === 'import' ? 'Posted' : 'Deleted'}     ${n(r.done)} of ${n(r.planned)}`,
+    `Failed     ${n(r.failed.length)}`,
+  ];
+  for (const f of r.failed.slice(0, 30)) lines.push(`           ${f.step}: ${f.reason}`);
+  if (r.failed.length > 30) lines.push(`           … and ${n(r.failed.length - 30)} more (--json lists all)`);
+  if (r.unconfirmed > 0) lines.push(`Unconfirmed ${n(r.unconfirmed)} (sent when the last run stopped; checked against the account on resume)`);
+  lines.push(`Remaining  ${n(r.remaining)}${r.remaining > 0 ? `, at least ${formatDuration(r.etaSeconds)} under the server's limits` : ''}`);
+  lines.push(`Runs       ${n(r.runs)}${r.lastActivity ? `, last activity ${formatClock(Date.parse(r.lastActivity))}` : ''}`);
+  if (r.remaining > 0) lines.push('', 'Run the same import command again to continue (it resumes from the journal).');
+  return `${lines.join('\n')}\n`;
+}
+
+function newestJournal(io: CliIo): string {
+  const dir = journalDir(io);
+  const none = usageError('E_NO_JOURNAL', 'no import journal found', { hint: 'pass --journal FILE (the path `fledge import` printed)' });
+  if (!dir) throw none;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.journal'));
+  } catch {
+    throw none;
+  }
+  const newest = names.map((n) => ({ file: path.join(dir, n), at: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => b.at - a.at)[0];
+  if (!newest) throw none;
+  return newest.file;
+}
