@@ -4,6 +4,8 @@ import { registerInspect } from './inspect.js';
 import { registerLogin } from './login.js';
 import { registerLogout } from './logout.js';
 import { registerPlan } from './plan.js';
+import { registerStatus } from './status.js';
+import { registerUndo } from './undo.js';
 import { registerWhoami } from './whoami.js';
 
 /** Every subcommand, in the order `fledge --help` lists them. One file per subcommand. */
@@ -11,6 +13,8 @@ export const COMMANDS: readonly CommandModule[] = [
   registerInspect,
   registerPlan,
   registerImport,
+  registerStatus,
+  registerUndo,
   registerLogin,
   registerLogout,
   registerWhoami,
