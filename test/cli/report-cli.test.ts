@@ -17,7 +17,16 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function monthBlocks(html: string): { t: number; p?: { i: string; m?: { f: string; u?: string }[] }[] }[][] {
+interface Row {
+  t: number;
+  i?: string;
+  s: string;
+  a?: number;
+  p?: Row[];
+  m?: { f: string; u?: string }[];
+}
+
+function monthBlocks(html: string): Row[][] {
   return [...html.matchAll(/<script type="application\/json" id="d-[^"]+">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]!));
 }
 
@@ -35,7 +44,9 @@ describe('fledge import --dry-run --report', () => {
     expect(r.stdout).toContain('Dry run: nothing was sent anywhere.');
     const html = fs.readFileSync(out, 'utf8');
     const entries = monthBlocks(html).flat();
-    const shown = entries.flatMap((e) => (e.t === 0 ? e.p!.map((p) => p.i) : [(e as unknown as { i: string }).i]));
+    // Step ids as the page derives them (domain/plan.ts StepId) when the row does not carry one.
+    const postId = (p: Row) => p.i ?? `post:${p.s}${(p.a ?? 1) > 1 ? `#${p.a}` : ''}`;
+    const shown = entries.flatMap((e) => (e.t === 0 ? e.p!.map(postId) : [e.i ?? `skip:${e.s}`]));
     expect(shown.sort()).toEqual(plan.steps.map((s) => s.id).sort());
     // The fixture's JPEG/PNG files are embedded (as data: URIs of their own bytes); videos are not.
     const embedded = entries.flatMap((e) => (e.t === 0 ? e.p!.flatMap((p) => p.m ?? []) : [])).filter((m) => m.u !== undefined);

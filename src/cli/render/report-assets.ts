@@ -281,7 +281,10 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     return box;
   }
 
+  function postId(post) { return post.i || ('post:' + post.s + (post.a > 1 ? '#' + post.a : '')); }
+
   function renderPost(post) {
+    post.i = postId(post);
     var a = el('article', 'post');
     a.id = post.i;
     a.setAttribute('data-step', post.i);
@@ -383,6 +386,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
   }
 
   function renderSkip(s) {
+    s.i = s.i || 'skip:' + s.s;
     var a = el('article', 'skip');
     a.id = s.i;
     a.setAttribute('data-step', s.i);
@@ -591,7 +595,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     // A step id (post:…): find its month by scanning the month blocks, only once, on demand.
     var blocks = document.querySelectorAll('script[id^="d-"]');
     for (var b = 0; b < blocks.length; b++) {
-      if (blocks[b].textContent.indexOf('"i":' + JSON.stringify(hash)) >= 0) { jump(hash, blocks[b].id.slice(2)); break; }
+      if (blocks[b].textContent.indexOf('"s":' + JSON.stringify(hash.replace(/^(post|skip):/, '').replace(/#\d+$/, ''))) >= 0) { jump(hash, blocks[b].id.slice(2)); break; }
     }
   }
 })();

@@ -56,7 +56,7 @@ describe('renderReportHtml', () => {
     expect(html).not.toMatch(/\s(src|href)="(https?:)?\/\//);
   });
 
-  it('embeds only raster data: thumbnails, once each', () => {
+  it('embeds only raster data: thumbnails', () => {
     const plan = buildPlan([
       postStep('1', '2020-01-01T00:00:00Z', 'a', { media: [media('m1'), media('m2'), media('m3'), media('m4')] }),
       postStep('2', '2020-01-02T00:00:00Z', 'b', { media: [media('m1')] }),
@@ -68,9 +68,9 @@ describe('renderReportHtml', () => {
       ['m4', 'javascript:alert(1)'],
     ]);
     const html = renderReportHtml(plan, { ...OPTIONS, mediaThumbnails: thumbnails });
-    const config = dataBlocks(html).get('report-config') as { thumbs: string[] };
-    expect(config.thumbs).toEqual([TINY_PNG]);
-    expect(html.split(TINY_PNG)).toHaveLength(2);
+    const [post1, post2] = (dataBlocks(html).get('d-2020-01') as { p: { m: { u?: string }[] }[] }[]).map((t) => t.p[0]!);
+    expect(post1!.m.map((m) => m.u ?? null)).toEqual([TINY_PNG, null, null, null]);
+    expect(post2!.m[0]!.u).toBe(TINY_PNG);
     expect(html).not.toContain('svg+xml');
     expect(html).not.toContain('pbs.twimg.com');
   });
@@ -80,12 +80,13 @@ describe('renderReportHtml', () => {
     const html = renderReportHtml(plan, OPTIONS);
     const blocks = dataBlocks(html);
     expect([...blocks.keys()].filter((k) => k.startsWith('d-'))).toEqual(['d-2021-03', 'd-2021-04', 'd-2022-01', 'd-2022-02']);
-    const march = blocks.get('d-2021-03') as { t: number; p?: { i: string; p: number }[] }[];
-    expect(march[0]!.p!.map((p) => [p.i, p.p])).toEqual([
-      ['post:1000000000000000001', -1],
-      ['post:1000000000000000002', 0],
-      ['post:1000000000000000003', 1],
-      ['post:1000000000000000004', 1],
+    const march = blocks.get('d-2021-03') as { t: number; p?: { i?: string; s: string; p: number }[] }[];
+    // Usual step ids are left out of the page (it derives them from the source id).
+    expect(march[0]!.p!.map((p) => [p.i, p.s, p.p])).toEqual([
+      [undefined, '1000000000000000001', -1],
+      [undefined, '1000000000000000002', 0],
+      [undefined, '1000000000000000003', 1],
+      [undefined, '1000000000000000004', 1],
     ]);
     // Index and sections exist statically for every month; skip reasons are listed with counts.
     expect(html).toContain('<section class="month" id="m-2022-02"');
@@ -99,13 +100,19 @@ describe('renderReportHtml', () => {
       postStep('2', '2020-01-02T00:00:00Z', 'then parent', { dependsOn: 'post:1' }),
     ]);
     const blocks = dataBlocks(renderReportHtml(plan, OPTIONS));
-    const entries = blocks.get('d-2020-01') as { t: number; p: { i: string; p: number; o?: string[] }[] }[];
+    const entries = blocks.get('d-2020-01') as { t: number; p: { s: string; p: number; o?: string[] }[] }[];
     expect(entries).toHaveLength(1);
-    expect(entries[0]!.p.map((p) => [p.i, p.p])).toEqual([
-      ['post:1', -1],
-      ['post:2', 0],
+    expect(entries[0]!.p.map((p) => [p.s, p.p])).toEqual([
+      ['1', -1],
+      ['2', 0],
     ]);
     expect(entries[0]!.p[0]!.o![0]).toContain('not an earlier post step');
+  });
+
+  it('keeps a step id that departs from the usual form', () => {
+    const plan = buildPlan([{ ...postStep('1', '2020-01-01T00:00:00Z', 'x'), id: 'post:custom' }]);
+    const entries = dataBlocks(renderReportHtml(plan, OPTIONS)).get('d-2020-01') as { p: { i?: string }[] }[];
+    expect(entries[0]!.p[0]!.i).toBe('post:custom');
   });
 
   it('renders an empty plan', () => {
