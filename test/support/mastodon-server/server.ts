@@ -1392,9 +1392,11 @@ export class MastodonTestServer {
     const p = this.profile;
     const me = this.requireUser(ctx, ['write:media']);
     const gts = p.name === 'gotosocial';
+    // mastodon/mastodon#17622: a multipart part without a filename arrives as a plain string field,
+    // and Mastodon answers 400 with an empty body.
+    if (typeof ctx.params['file'] === 'string') return new Reply(400, undefined);
     const f: UploadedFile | undefined = file(ctx.params, 'file');
     if (!f) return this.mediaError(gts, "File can't be blank");
-    // mastodon/mastodon#17622: a multipart part without filename is rejected with an empty 400.
     if (!f.fileName) return new Reply(400, undefined);
     const type = this.mediaType(f.type);
     if (type === 'unknown' || (p.supportedMimeTypes.length > 0 && !p.supportedMimeTypes.includes(f.type))) {
