@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REPORT_SECTION } from './report.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -156,6 +157,8 @@ const SECTIONS = [
       return { rows, checks, notes };
     },
   },
+  // The HTML dry-run report of the 100k archive: size, load time in Chromium beside a same-size static page.
+  REPORT_SECTION,
 ];
 
 /** @param {string} s @param {number} n */
