@@ -251,7 +251,9 @@ export function planMigration(
   }
   const filters = compileFilters(options);
   const altText = meta.altText ?? new Map<string, string>();
-  const posts = [...archive.posts].sort(comparePosts);
+  // The reader already sorts oldest first; sort only when a caller did not (an O(n) check).
+  const sorted = archive.posts.every((p, i, all) => i === 0 || comparePosts(all[i - 1]!, p) <= 0);
+  const posts = sorted ? archive.posts : [...archive.posts].sort(comparePosts);
   const byId = new Map(posts.map((p) => [p.id, p]));
   /** Source id → first and last step id of the planned post (quotes point at the first, replies at the last). */
   const planned = new Map<string, { first: StepId; last: StepId }>();

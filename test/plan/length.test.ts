@@ -75,3 +75,25 @@ describe('length counting as Mastodon counts (graphemes, URLs = 23, @user@domain
     expect(mastodon('https://example.com/x', 'https://example.com/y')).toBe(21 + 23);
   });
 });
+
+describe('the fast grapheme count', () => {
+  it('equals Intl.Segmenter on any text (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { countGraphemesSlow } = await import('../../src/plan/length.js');
+    // Code points from every plane that matters: ASCII, Latin, combining marks, Indic, Thai, Hangul
+    // jamo and syllables, CJK, emoji with modifiers, ZWJ, variation selectors, regional indicators, tags.
+    const ranges: [number, number][] = [
+      [0x20, 0x7e], [0x0a, 0x0d], [0xc0, 0x24f], [0x300, 0x36f], [0x600, 0x6ff], [0x900, 0x97f], [0xe00, 0xe7f],
+      [0x1100, 0x11ff], [0xac00, 0xac10], [0x3040, 0x30ff], [0x4e00, 0x4e20], [0x200b, 0x200f], [0xfe00, 0xfe0f],
+      [0xff61, 0xff9f], [0x1f1e6, 0x1f1ff], [0x1f300, 0x1f64f], [0x1f3fb, 0x1f3ff], [0x1f900, 0x1f9ff], [0xe0020, 0xe007f], [0x20e3, 0x20e3],
+    ];
+    const cp = fc.oneof(...ranges.map(([a, b]) => fc.integer({ min: a, max: b })));
+    fc.assert(
+      fc.property(fc.array(cp, { maxLength: 40 }), (cps) => {
+        const t = String.fromCodePoint(...cps);
+        expect(countGraphemes(t)).toBe(countGraphemesSlow(t));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
