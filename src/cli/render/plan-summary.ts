@@ -48,6 +48,8 @@ const BUDGET_TEXT: Record<BudgetName, string> = {
 };
 
 const n = (value: number): string => value.toLocaleString('en-US');
+/** "1 status", "2 statuses". */
+const count = (value: number, one: string, many: string): string => `${n(value)} ${value === 1 ? one : many}`;
 
 function bytes(value: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -85,15 +87,15 @@ export function renderPlanSummary(plan: MigrationPlan, s: PlanSummary, ctx: Plan
     ),
   );
   lines.push('');
-  lines.push(row('Posts', `${n(s.importedPosts)} of ${n(s.sourcePosts)} archive posts → ${n(s.statuses)} statuses (${plan.options.visibility})`));
-  if (s.splitPosts > 0) lines.push(`${INDENT}${n(s.splitPosts)} long ${s.splitPosts === 1 ? 'post' : 'posts'} split into numbered threads`);
-  lines.push(row('Threads', `${n(s.threads)} threads, ${n(s.replies)} statuses reply to an earlier one`));
+  lines.push(row('Posts', `${n(s.importedPosts)} of ${count(s.sourcePosts, 'archive post', 'archive posts')} → ${count(s.statuses, 'status', 'statuses')} (${plan.options.visibility})`));
+  if (s.splitPosts > 0) lines.push(`${INDENT}${count(s.splitPosts, 'long post', 'long posts')} split into numbered threads`);
+  lines.push(row('Threads', `${count(s.threads, 'thread', 'threads')}, ${count(s.replies, 'status replies', 'statuses reply')} to an earlier one`));
   lines.push(
     row(
       'Media',
       s.media.count === 0
         ? 'none'
-        : `${n(s.media.count)} files (${bytes(s.media.bytes)}), ${n(s.media.videos)} videos/GIFs, ${n(s.media.withAltText)} with alt text`,
+        : `${count(s.media.count, 'file', 'files')} (${bytes(s.media.bytes)}), ${count(s.media.videos, 'video/GIF', 'videos/GIFs')}, ${n(s.media.withAltText)} with alt text`,
     ),
   );
   if (s.quotes.own + s.quotes.others > 0) {
@@ -134,7 +136,7 @@ export function renderPlanSummary(plan: MigrationPlan, s: PlanSummary, ctx: Plan
       lines.push(`${INDENT}${BUDGET_TEXT[b.name].padEnd(13)} ${n(b.operations).padStart(7)}  limit ${n(b.limit)} per ${period(b.periodSeconds)}${wait}`);
     }
     if (e.boundBy !== null && e.seconds >= 86_400) {
-      lines.push(`${INDENT}This import runs for days: fledge waits out each rate-limit window and can be stopped and resumed.`);
+      lines.push(`${INDENT}This import runs for more than a day: fledge waits out each rate-limit window, and can be stopped and resumed.`);
     }
   }
   if (ctx.footer !== undefined) {
