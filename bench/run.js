@@ -7,7 +7,10 @@
 // Sections are independent entries of SECTIONS below: later benchmarks (planning, import, …) add an
 // entry `{ name, run(ctx) }` that returns table rows and checks; nothing else needs to change.
 //
-// Environment: BENCH_RUNS (default 3), BENCH_ONLY=<section name>, BENCH_SIZES=100000,400000.
+// Environment: BENCH_RUNS (default 3), BENCH_ONLY=<section name>, BENCH_ARCHIVES=100k,100k-8p,400k.
+//
+// Archives: 100k (2 parts) and 400k (8 parts) are the issue's; 100k-8p holds the same tweets as 100k split
+// into 8 parts (25 MiB each), which separates "memory grows with parts" from "memory grows with content".
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -74,19 +77,24 @@ function generatorHash() {
   return h.digest('hex').slice(0, 16);
 }
 
-/** @param {number} tweets */
-async function ensureArchive(tweets) {
-  const label = tweets % 1000 === 0 ? `${tweets / 1000}k` : String(tweets);
+const ARCHIVES = {
+  '100k': { tweets: 100000, partSize: 100 * 1024 * 1024 },
+  '100k-8p': { tweets: 100000, partSize: 25 * 1024 * 1024 },
+  '400k': { tweets: 400000, partSize: 100 * 1024 * 1024 },
+};
+
+/** @param {string} label @param {number} tweets @param {number} partSize */
+async function ensureArchive(label, tweets, partSize) {
   const zip = path.join(OUT, `archive-${label}.zip`);
   const expectFile = path.join(OUT, `archive-${label}.expected.json`);
   const metaFile = path.join(OUT, `archive-${label}.meta.json`);
-  const meta = { tweets, seed: SEED, generator: generatorHash() };
+  const meta = { tweets, partSize, seed: SEED, generator: generatorHash() };
   const cached = fs.existsSync(zip) && fs.existsSync(expectFile) && fs.existsSync(metaFile) &&
     fs.readFileSync(metaFile, 'utf8') === JSON.stringify(meta);
   if (!cached) {
     log(`generating ${label} archive (${tweets} tweets) → ${path.relative(ROOT, zip)} …`);
     const r = await measure([process.execPath, 'fixtures/generate-archive.js', '--tweets', String(tweets), '--seed', String(SEED),
-      '--out', zip, '--expect', expectFile, '--quiet']);
+      '--part-size', String(partSize), '--out', zip, '--expect', expectFile, '--quiet']);
     if (r.exit !== 0) throw new Error(`generator failed:\n${r.stderr}`);
     fs.writeFileSync(metaFile, JSON.stringify(meta));
     log(`  done in ${r.wall.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB, ${(fs.statSync(zip).size / 1e6).toFixed(1)} MB zip`);
@@ -154,6 +162,10 @@ const SECTIONS = [
       if (f100 && f400) {
         checks.push({ label: 'fledge peak RSS, 400k (8 parts) / 100k', value: f400.rssMb / f100.rssMb, limit: 1.5, pass: f400.rssMb / f100.rssMb <= 1.5 });
       }
+      const f100p8 = by['100k-8p/fledge inspect'];
+      if (f100 && f100p8) {
+        notes.push(`same 100k tweets in 8 parts vs 2 parts: fledge peak RSS ${(f100p8.rssMb / f100.rssMb).toFixed(2)}× (memory against the number of parts, content equal)`);
+      }
       return { rows, checks, notes };
     },
   },
@@ -169,9 +181,13 @@ const lpad = (s, n) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 async function main() {
   requireGnuTime();
   fs.mkdirSync(OUT, { recursive: true });
-  const sizes = (process.env.BENCH_SIZES ?? '100000,400000').split(',').map(Number);
+  const labels = (process.env.BENCH_ARCHIVES ?? Object.keys(ARCHIVES).join(',')).split(',');
   /** @type {Context} */ const ctx = { archives: [] };
-  for (const n of sizes) ctx.archives.push(await ensureArchive(n));
+  for (const label of labels) {
+    const spec = /** @type {Record<string, { tweets: number, partSize: number }>} */ (ARCHIVES)[label];
+    if (!spec) throw new Error(`unknown archive ${label} in BENCH_ARCHIVES (known: ${Object.keys(ARCHIVES).join(', ')})`);
+    ctx.archives.push(await ensureArchive(label, spec.tweets, spec.partSize));
+  }
   for (const a of ctx.archives) {
     const parts = a.expected.parts?.length ?? '?';
     log(`archive ${a.label}: ${a.tweets} tweets in ${parts} part(s), ${(fs.statSync(a.zip).size / 1e6).toFixed(1)} MB zip`);
