@@ -1,3 +1,5 @@
+import type { AddressHint } from './people.js';
+
 /**
  * The archive as the rest of fledge sees it, after src/archive/ has read and normalised it.
  * Neutral vocabulary: a "source post" is what the person posted on the old network; "account id" is
@@ -195,5 +197,7 @@ export interface SourceArchive {
   readonly graph: SourceGraph;
   /** accountId → best recovered name, for every id the archive names. */
   readonly names: Readonly<Record<string, RecoveredName>>;
+  /** Fediverse addresses people gave the owner in the archive (direct messages), per account id (issue 6). */
+  readonly addressHints?: readonly AddressHint[];
   readonly warnings: readonly ArchiveWarning[];
 }

@@ -39,6 +39,7 @@ export function toAccount(value: unknown): InstanceAccount {
     followingCount: n(a['followingCount']),
     statusesCount: n(a['statusesCount']),
     fields: arr(a['fields']).map((f) => ({ name: s(obj(f)['name']), value: s(obj(f)['value']) })),
+    moved: a['moved'] && typeof a['moved'] === 'object' ? toAccount(a['moved']) : null,
   };
 }
 

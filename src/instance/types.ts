@@ -56,6 +56,8 @@ export interface InstanceAccount {
   readonly followingCount: number;
   readonly statusesCount: number;
   readonly fields: readonly InstanceAccountField[];
+  /** The account moved here (Mastodon/GoToSocial `moved`); absent or null when it did not move. */
+  readonly moved?: InstanceAccount | null;
 }
 
 export type InstanceMediaType = 'image' | 'video' | 'gifv' | 'audio' | 'unknown';

@@ -9,10 +9,12 @@ import type {
   SourcePost,
   SourceProfile,
 } from '../../domain/source.js';
+import type { AddressHint } from '../../domain/people.js';
 import { parseAccount, parseAccountRefs, parseGrailbirdAccount, parseLists, parseProfile, toProfile, toRefs } from '../parse/account.js';
 import { ArrayScanner } from '../parse/array-scanner.js';
 import { parseGrailbirdCsv } from '../parse/grailbird-csv.js';
 import { parseJsFile } from '../parse/js-file.js';
+import { parseDmAddresses, toAddressHints } from '../parse/dm.js';
 import { detectLayout, layoutFromGlobals, type ArchiveLayout, type LayoutEntry } from '../parse/layout.js';
 import { NameCollector } from '../parse/names.js';
 import { NoteJoiner, parseNotes, type Note } from '../parse/notes.js';
@@ -165,7 +167,8 @@ class Reader {
     await this.readMoments(`${data}moment.js`);
     const graph = await this.readGraph(data);
     const profile = await this.readProfile(data);
-    return this.header(this.ytdGeneration(parts.map((p) => p.entry.path), dataTypes), account, profile, graph);
+    const addressHints = await this.readDirectMessages(data, account);
+    return this.header(this.ytdGeneration(parts.map((p) => p.entry.path), dataTypes), account, profile, graph, addressHints);
   }
 
   private ytdGeneration(parts: readonly string[], dataTypes: Json): ArchiveGeneration {
@@ -358,6 +361,14 @@ class Reader {
     return { following: toRefs(following, nameOf), followers: toRefs(followers, nameOf), blocks: toRefs(blocks, nameOf), mutes: toRefs(mutes, nameOf), lists };
   }
 
+  /** Addresses people sent the owner in DMs (§9.7); the `*-headers.js` files carry no text. */
+  private async readDirectMessages(data: string, account: SourceAccount): Promise<AddressHint[]> {
+    const files = ['direct-messages.js', 'direct-messages-group.js', 'direct-message.js', 'direct-message-group.js'];
+    const found = [];
+    for (const f of files) found.push(...parseDmAddresses(await this.readArray(`${data}${f}`), account.accountId));
+    return toAddressHints(found, (accountId) => this.names.get(accountId));
+  }
+
   private async readProfile(data: string): Promise<SourceProfile | null> {
     const parsed = parseProfile(await this.readArray(`${data}profile.js`));
     if (!parsed) return null;
@@ -410,8 +421,8 @@ class Reader {
     }
   }
 
-  private header(generation: ArchiveGeneration, account: SourceAccount, profile: SourceProfile | null, graph: SourceGraph): ArchiveHeader {
-    return { generation, account, profile, graph, names: this.names.toRecord(), warnings: this.warnings };
+  private header(generation: ArchiveGeneration, account: SourceAccount, profile: SourceProfile | null, graph: SourceGraph, addressHints: readonly AddressHint[] = []): ArchiveHeader {
+    return { generation, account, profile, graph, names: this.names.toRecord(), ...(addressHints.length > 0 ? { addressHints } : {}), warnings: this.warnings };
   }
 }
 

@@ -7,6 +7,7 @@ import { registerPlan } from './plan.js';
 import { registerStatus } from './status.js';
 import { registerUndo } from './undo.js';
 import { registerWhoami } from './whoami.js';
+import { registerFollows } from './follows.js';
 
 /** Every subcommand, in the order `fledge --help` lists them. One file per subcommand. */
 export const COMMANDS: readonly CommandModule[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CommandModule[] = [
   registerLogin,
   registerLogout,
   registerWhoami,
+  registerFollows,
 ];

@@ -49,6 +49,7 @@ export class Serializer {
       last_status_at: null,
       emojis: [],
       fields: account.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null })),
+      ...(account.movedToId && this.state.accounts.get(account.movedToId) ? { moved: this.account(this.state.accounts.get(account.movedToId)!) } : {}),
     };
   }
 

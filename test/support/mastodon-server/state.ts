@@ -17,6 +17,8 @@ export interface StoredAccount {
   language: string | null;
   /** Known to the server (lookup finds it). Remote accounts that are only resolvable through search start false. */
   known: boolean;
+  /** The account moved to this one (serialized as `moved`). */
+  movedToId?: string | null;
 }
 
 export interface StoredApp {
