@@ -8,9 +8,10 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { readArchive } from '../archive/io/read-archive.js';
-import type { InstanceCapabilities } from '../domain/capabilities.js';
+import { MASTODON_DEFAULT_CAPABILITIES, type InstanceCapabilities } from '../domain/capabilities.js';
 import { inputError, usageError } from '../domain/errors.js';
 import type { MigrationPlan } from '../domain/plan.js';
+import { createInstanceClient, isInstanceError, softwareOf, toCapabilities } from '../instance/index.js';
 import { planMigration } from '../plan/plan-migration.js';
 import { resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from '../plan/options.js';
 import type { CliIo } from './io.js';
@@ -212,4 +213,33 @@ export async function planArchive(
   });
   progress.done();
   return plan;
+}
+
+export interface ResolvedCapabilities {
+  readonly capabilities: InstanceCapabilities;
+  /** For the summary: "offline defaults" or the instance URL. */
+  readonly target: string;
+}
+
+/**
+ * The capabilities to plan for: stock Mastodon offline, or, with --instance, what that server
+ * publishes without a login: nodeinfo (software, version) and /api/v2/instance (limits), both
+ * public GET requests, so a dry run never writes and needs no token (spec §9.1).
+ */
+export async function resolveCapabilities(io: CliIo, instance: string | undefined): Promise<ResolvedCapabilities> {
+  if (instance === undefined) return { capabilities: MASTODON_DEFAULT_CAPABILITIES, target: 'offline defaults' };
+  const client = createInstanceClient({ url: instance, token: '' });
+  const signal = io.interrupted;
+  const [nodeInfo, configuration] = await Promise.all([
+    client.fetchNodeInfo({ signal }).then(
+      (r) => r.data,
+      (error: unknown) => {
+        // A server without nodeinfo still names itself in its instance `version` string.
+        if (isInstanceError(error) && (error.kind === 'not-found' || error.kind === 'client')) return null;
+        throw error;
+      },
+    ),
+    client.fetchInstanceConfiguration({ signal }).then((r) => r.data),
+  ]);
+  return { capabilities: toCapabilities(softwareOf(nodeInfo, configuration), configuration), target: client.url };
 }

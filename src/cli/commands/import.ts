@@ -1,20 +1,21 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { MASTODON_DEFAULT_CAPABILITIES } from '../../domain/capabilities.js';
 import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
 import type { MigrationPlan } from '../../domain/plan.js';
 import { parsePlan } from '../../plan/parse-plan.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { action, withJson, type CommandContext } from '../context.js';
 import type { CliIo } from '../io.js';
-import { addPlanOptions, hasPlanOptions, planArchive, type PlanCliOptions } from '../plan-options.js';
+import { addPlanOptions, hasPlanOptions, planArchive, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
 import { writeReport } from '../report.js';
 
 export interface ImportCommandOptions extends PlanCliOptions {
   dryRun?: boolean;
+  /** With --dry-run: read this server's limits (public requests only) instead of the offline defaults. */
+  instance?: string;
   json?: boolean;
   report?: string;
 }
@@ -54,7 +55,8 @@ export interface DryRunResult {
 
 /**
  * `fledge import <archive|plan.json> --dry-run`: the whole migration planned (or a plan file
- * validated) and summarised, with nothing written anywhere. Offline it plans for stock Mastodon.
+ * validated) and summarised, with nothing written anywhere. Offline it plans for stock Mastodon;
+ * with --instance it reads that server's public metadata (nodeinfo, /api/v2/instance) and nothing else.
  */
 export async function runDryRun(ctx: CommandContext, input: string, options: ImportCommandOptions): Promise<DryRunResult> {
   const { io } = ctx;
@@ -68,9 +70,16 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
     }
     plan = await readPlanFile(io, input);
     target = 'as recorded in the plan';
+    if (options.instance !== undefined) {
+      // Check the plan against the server it is meant for: a smaller limit there fails steps here, not mid-import.
+      const live = await resolveCapabilities(io, options.instance);
+      plan = parsePlan({ ...plan, capabilities: live.capabilities }, { file: `${input} (checked against ${live.target})` });
+      target = live.target;
+    }
   } else {
-    plan = await planArchive(io, input, options, MASTODON_DEFAULT_CAPABILITIES, { quiet: options.json === true });
-    target = 'offline defaults';
+    const resolved = await resolveCapabilities(io, options.instance);
+    plan = await planArchive(io, input, options, resolved.capabilities, { quiet: options.json === true });
+    target = resolved.target;
   }
   const summary = summarizePlan(plan);
   if (options.report !== undefined) {

@@ -1,16 +1,16 @@
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { MASTODON_DEFAULT_CAPABILITIES } from '../../domain/capabilities.js';
 import { AppError, EXIT, usageError } from '../../domain/errors.js';
 import type { MigrationPlan } from '../../domain/plan.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
 import { action, withJson, type CommandContext } from '../context.js';
-import { addPlanOptions, planArchive, type PlanCliOptions } from '../plan-options.js';
+import { addPlanOptions, planArchive, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
 
 interface PlanCommandOptions extends PlanCliOptions {
   out?: string;
+  instance?: string;
   json?: boolean;
 }
 
@@ -40,15 +40,17 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .argument('<archive>', 'the archive: the .zip from X, or the folder you unpacked it into')
     .description('Plan the migration offline and write it to a file you can review and edit; `fledge import plan.json` applies exactly that file.')
     .option('-o, --out <file>', 'where to write the plan (JSON); "-" for stdout')
+    .option('--instance <url>', "plan for this server's real limits (read without logging in or writing); default: stock Mastodon, offline")
     .addHelpText(
       'after',
       [
         '',
-        'The plan is made for stock Mastodon limits (500 characters, 4 media, 300 posts per 3 hours).',
+        'Without --instance the plan is made for stock Mastodon (500 characters, 4 media, 300 posts per 3 hours).',
         '',
         'Examples:',
         '  fledge plan twitter-2024-01-31-abc123.zip --out plan.json',
         '  fledge plan archive.zip --out plan.json --since 2019-01-01 --replies standalone --alt-text alt.csv',
+        '  fledge plan archive.zip --out plan.json --instance https://gts.example.org   # backdates on GoToSocial',
         '  fledge plan archive.zip --out - | jq \'.steps[] | select(.type == "skip") | .reason\'',
       ].join('\n'),
     );
@@ -60,7 +62,8 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
           hint: 'e.g. fledge plan archive.zip --out plan.json',
         });
       }
-      const plan = await planArchive(io, archive, options, MASTODON_DEFAULT_CAPABILITIES);
+      const { capabilities, target } = await resolveCapabilities(io, options.instance);
+      const plan = await planArchive(io, archive, options, capabilities);
       const text = serializePlan(plan);
       const toStdout = options.out === '-';
       const outFile = toStdout ? null : path.resolve(io.cwd, options.out);
@@ -72,7 +75,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
         (toStdout ? io.stderr : io.stdout).write(`${doc}\n`);
       } else {
         const rendered = renderPlanSummary(plan, summary, {
-          target: 'offline defaults',
+          target,
           footer: outFile === null ? undefined : `Plan written to ${options.out}. Review or edit it, then apply it with: fledge import ${options.out}`,
         });
         (toStdout ? io.stderr : io.stdout).write(rendered);
