@@ -8,8 +8,9 @@
  *
  * Styles (README "plan" explains the default):
  * - 'fullwidth' (default): `@name` → `＠name` (U+FF20 FULLWIDTH COMMERCIAL AT), as NeoDB's Twitter
- *   import does. Reads like the original, keeps the length (one grapheme), and no mention regex
- *   matches it: Mastodon's MENTION_RE, GoToSocial's and Pleroma's all require the ASCII `@`.
+ *   import does. Reads like the original, keeps the length (one grapheme), and Mastodon's
+ *   MENTION_RE only matches the ASCII `@` (other servers' parsers were not read; allowed_mentions
+ *   is the server-side guard where supported).
  * - 'link': `@name` → `https://twitter.com/name` (the old profile; counts as one URL).
  * - 'bare': `@name` → `name`.
  * Inside URLs an `@` that Mastodon would read as a mention is percent-encoded (`%40`), which keeps
