@@ -86,6 +86,12 @@ export function createInstanceClient(options: CreateInstanceClientOptions): Inst
       throw classified;
     }
     const rateLimit = raw.headers ? parseRateLimitHeaders(raw.headers) : null;
+    if (raw.data === undefined) {
+      // masto 7.12 turns a text/html body into `undefined` even on 2xx (spec §7.4): a proxy or captive
+      // portal page, not the Mastodon API. Never let it pass as an empty account or status.
+      trace(request, 'transient', null, started, rateLimit);
+      throw new InstanceError({ kind: 'transient', status: null, serverMessage: 'the server answered with an HTML page instead of JSON', rateLimit, request });
+    }
     trace(request, 'ok', null, started, rateLimit);
     return { data: map(raw), rateLimit };
   }

@@ -208,3 +208,13 @@ describe('error classification for every fault', () => {
     expect(() => createInstanceClient({ url: 'ftp://x.example', token: 't' })).toThrow(/not an http/);
   });
 });
+
+describe('HTML on success', () => {
+  it('a 200 text/html page (proxy, captive portal) is transient, never an empty account', async () => {
+    const client = await setup();
+    server!.addFault({ path: '/api/v1/accounts/verify_credentials', action: { type: 'status', status: 200, format: 'html' } });
+    const e = await failure(client.verifyCredentials());
+    expect(e.kind).toBe('transient');
+    expect(e.serverMessage).toContain('HTML');
+  });
+});
