@@ -159,13 +159,19 @@ export async function writeCredentials(file: string, credentials: Credentials): 
 
 // ---------------------------------------------------------------- pure updates
 
+/** The newest stored app for this instance and redirect URI that was granted every scope needed. */
 export function findApp(credentials: Credentials, instance: string, redirectUri: string, scopes: readonly string[]): StoredApp | null {
   const apps = credentials.apps[instance] ?? [];
-  return apps.find((a) => a.redirectUri === redirectUri && scopes.every((s) => a.scopes.includes(s))) ?? null;
+  return [...apps].reverse().find((a) => a.redirectUri === redirectUri && scopes.every((s) => a.scopes.includes(s))) ?? null;
 }
 
+/**
+ * Store a newly registered app. An older app with the same redirect URI is dropped unless a stored
+ * user's token was issued by it: logout needs that app's secret to revoke the token.
+ */
 export function withApp(credentials: Credentials, instance: string, app: StoredApp): Credentials {
-  const others = (credentials.apps[instance] ?? []).filter((a) => a.clientId !== app.clientId && a.redirectUri !== app.redirectUri);
+  const inUse = new Set(Object.values(credentials.users).map((u) => u.clientId));
+  const others = (credentials.apps[instance] ?? []).filter((a) => a.clientId !== app.clientId && (a.redirectUri !== app.redirectUri || inUse.has(a.clientId)));
   return { ...credentials, apps: { ...credentials.apps, [instance]: [...others, app] } };
 }
 

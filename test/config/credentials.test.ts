@@ -89,6 +89,13 @@ describe('accounts and apps', () => {
     expect(findApp(creds, 'https://a.example', app.redirectUri, ['write:media'])).toBeNull();
     expect(findApp(creds, 'https://a.example', 'http://127.0.0.1:1/callback', ['write:statuses'])).toBeNull();
     expect(findApp(creds, 'https://b.example', app.redirectUri, [])).toBeNull();
+    // A newer registration wins; the old one is kept only while a stored token needs it for revocation.
+    const newer = { ...app, clientId: 'c2' };
+    expect(withApp(creds, 'https://a.example', newer).apps['https://a.example']!.map((a) => a.clientId)).toEqual(['c2']);
+    const withUserOfOld = withUser(creds, { ...user('alice'), clientId: 'c' });
+    const both = withApp(withUserOfOld, 'https://a.example', newer);
+    expect(both.apps['https://a.example']!.map((a) => a.clientId)).toEqual(['c', 'c2']);
+    expect(findApp(both, 'https://a.example', app.redirectUri, ['write:statuses'])!.clientId).toBe('c2');
   });
 
   it('several accounts; the last login is active; logout activates another one on the same instance', () => {
