@@ -41,7 +41,6 @@ export function renderPeopleCsv(d: PeopleDecisions): PeopleCsvFiles {
   const following = d.decisions.filter((x) => (x.follow === 'follow' || x.follow === 'already') && x.acct);
   const blocked = d.decisions.filter((x) => x.block !== 'no' && x.acct);
   const muted = d.decisions.filter((x) => x.mute !== 'no' && x.acct);
-  const followed = new Set(following.map((x) => x.acct!.toLowerCase()));
   const listRows = d.lists.flatMap((l) => l.members.map((m) => [l.title, m] as const));
   return {
     'following_accounts.csv': rows([['Account address', 'Show boosts', 'Notify on new posts', 'Languages'], ...following.map((x) => [x.acct!, SHOW_BOOSTS, NOTIFY, null])]),
@@ -50,7 +49,7 @@ export function renderPeopleCsv(d: PeopleDecisions): PeopleCsvFiles {
     // Mastodon's list import follows every member itself (bulk_import_row_service.rb), so members need not be in following_accounts.csv;
     // they are anyway when they were followed on the old network.
     'lists.csv': rows(listRows.map(([title, acct]) => [title, acct])),
-    'people-review.csv': renderReview(d.decisions.filter((x) => !(x.outcome === 'verified' || x.outcome === 'unverified') || x.follow === 'over-limit'), followed),
+    'people-review.csv': renderReview(d.decisions.filter((x) => !(x.outcome === 'verified' || x.outcome === 'unverified') || x.follow === 'over-limit')),
   };
 }
 
@@ -62,7 +61,7 @@ const STATUS_TEXT: Record<PersonDecision['outcome'], string> = {
   unresolved: 'no address known',
 };
 
-function renderReview(list: readonly PersonDecision[], _followed: ReadonlySet<string>): string {
+function renderReview(list: readonly PersonDecision[]): string {
   const header = ['Twitter handle', 'Twitter id', 'Twitter profile', 'Fediverse address', 'Relation', 'Status', 'Candidates', 'Note'];
   return rows([
     header,

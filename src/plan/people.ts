@@ -74,19 +74,33 @@ function addressesInPosts(posts: readonly SourcePost[], nameOf: (id: string) => 
     if (mentions.length === 0) continue;
     // Positions of each mention in the text, to pair an address with the nearest handle before it.
     const positions = mentions.map((m) => ({ m, at: post.text.toLowerCase().indexOf(`@${m.username.toLowerCase()}`) }));
-    for (const f of found) {
-      const same = mentions.find((m) => m.username.toLowerCase() === userOf(f.acct));
+    found.forEach((f, i) => {
+      const same = mentions.find((m) => similarNames(m.username, userOf(f.acct)));
       const evidence = `your post ${post.url} (${date}) names it next to @`;
       if (same) {
         add(same.accountId, { acct: f.acct, source: 'own-post', confidence: 'medium', evidence: `${evidence}${same.username}` });
       } else if (mentions.length === 1 && found.length === 1) {
         add(mentions[0]!.accountId, { acct: f.acct, source: 'own-post', confidence: 'medium', evidence: `${evidence}${mentions[0]!.username}` });
       } else {
-        const before = positions.filter((p) => p.at >= 0 && p.at < f.index).sort((a, b) => b.at - a.at)[0];
+        // "@a and @b: @x@h and @y@h": as many addresses as handles, in the same order; else the nearest handle before it.
+        const ordered = mentions.length === found.length ? positions.filter((p) => p.at >= 0).sort((a, b) => a.at - b.at)[i] : undefined;
+        const before = ordered ?? positions.filter((p) => p.at >= 0 && p.at < f.index).sort((a, b) => b.at - a.at)[0];
         if (before) add(before.m.accountId, { acct: f.acct, source: 'own-post', confidence: 'low', evidence: `${evidence}${before.m.username}` });
       }
-    }
+    });
   }
+}
+
+/**
+ * The same person's names on two networks: equal ignoring case, `_`, `.` and `-`, or one a prefix
+ * of the other of at least 3 characters (`hank` / `hank_t`, `ajit` / `ajitg25`).
+ */
+export function similarNames(a: string, b: string): boolean {
+  const x = a.toLowerCase().replace(/[_.-]/g, '');
+  const y = b.toLowerCase().replace(/[_.-]/g, '');
+  if (x === y) return true;
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  return short.length >= 3 && long.startsWith(short);
 }
 
 function listTitle(slug: string): string {

@@ -48,7 +48,7 @@ export function renderPeopleSummary(plan: PeoplePlan, d: PeopleDecisions, ctx: P
   lines.push(`  Of ${n(followed.length)} followed accounts: ${n(fNamed)} have a Twitter handle in the archive${pct(fNamed, followed.length)}, ${n(fFound)} a fediverse address${d.verified ? `, ${n(fVerified)} verified` : ''}.`);
   lines.push(`  All people: ${n(t.people)} · named ${n(t.named)} · address found ${n(t.found)} · ${d.verified ? `verified ${n(t.verified)}` : 'verified — (offline)'} · unresolved ${n(t.unresolved)}`);
   lines.push('');
-  const verb = d.verified ? '' : ' (after verification)';
+  const verb = d.verified ? '' : ', once verified';
   lines.push(
     ...section(
       `Would follow${verb}`,
@@ -60,7 +60,7 @@ export function renderPeopleSummary(plan: PeoplePlan, d: PeopleDecisions, ctx: P
   lines.push(...section('Over the follow limit (not followed)', d.decisions.filter((x) => x.follow === 'over-limit').map((x) => `${who(x)} → ${x.acct}`), limit));
   lines.push(...section(`Would block${verb}`, d.decisions.filter((x) => x.block === 'block').map((x) => `${who(x)} → ${x.acct}`), limit));
   lines.push(...section(`Would mute${verb}`, d.decisions.filter((x) => x.mute === 'mute').map((x) => `${who(x)} → ${x.acct}`), limit));
-  const lists = d.lists.map((l) => `"${l.title}": ${l.members.length > 0 ? `${n(l.members.length)} member(s)` : 'no members known (the archive has none; pass --lists FILE)'}`);
+  const lists = d.lists.map((l) => `"${l.title}": ${l.members.length > 0 ? `${n(l.members.length)} member(s)` : 'no members with a known address (the archive names none: pass --lists FILE)'}`);
   lines.push(...section('Lists', lists, limit));
   lines.push(...section('Guesses, never followed automatically (check them in people-review.csv)', d.decisions.filter((x) => x.outcome === 'guess').map((x) => `${who(x)}: ${x.note}`), limit));
   const unresolved = d.decisions.filter((x) => x.outcome === 'unresolved' || x.outcome === 'not-found');
