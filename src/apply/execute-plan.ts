@@ -9,7 +9,7 @@ import { SleepAborted, type ApplyClock } from './clock.js';
 import type { RateGovernor } from './governor.js';
 import type { JournalRecord, JournalWriter } from './journal.js';
 import type { JournalState } from './journal-state.js';
-import { MediaItemError, uploadMedia, type MediaReader } from './media.js';
+import { MediaItemError, uploadMedia, waitForProcessing, type MediaReader } from './media.js';
 import { findStatusForStep, idempotencyKeyFor, textDigest, type UnconfirmedStep } from './reconcile.js';
 
 /**
@@ -208,8 +208,13 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
           const m = step.media[i]!;
           const known = v.media.get(i);
           if (known && known.mediaKey === m.key) {
-            ids.push(known.mediaId);
-            continue;
+            // Uploaded by an earlier (killed) run: reuse it, but it may still be processing (a video
+            // answered 202 just before the kill) — Mastodon refuses unprocessed media with 422.
+            const reused = await checkReusable(known.mediaId, m);
+            if (reused) {
+              ids.push(reused);
+              continue;
+            }
           }
           const uploaded = await mediaQueue.add(() =>
             uploadMedia(ctx, client, options.media, m, (mediaId) => {
@@ -228,6 +233,17 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
     return job;
   };
   const lookahead = options.lookahead ?? 6;
+
+  /** A journaled media id, once processed; null when the server no longer has it unattached (404: re-upload). */
+  async function checkReusable(mediaId: string, m: PostStep['media'][number]): Promise<string | null> {
+    try {
+      const current = (await governedCall(ctx, 'read', () => client.getMedia(mediaId))).data;
+      return (await waitForProcessing(ctx, client, current, m)).id;
+    } catch (error) {
+      if (isInstanceError(error) && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
 
   // --- the post loop ------------------------------------------------------------------------------
   let stopError: AppError | null = null;

@@ -283,7 +283,7 @@ function acquireLock(file: string): { release(): void } {
         throw usageError('E_JOURNAL_LOCK', `cannot create ${lockFile}: ${(error as Error).message}`, { file: lockFile, cause: error });
       }
       const pid = Number(safeRead(lockFile));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
         throw usageError('E_JOURNAL_BUSY', `another fledge (pid ${pid}) is writing the journal ${file}`, {
           file,
           hint: `wait for it to finish or stop it; if no fledge is running, delete ${lockFile}`,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createRealClock, type ApplyClock } from '../apply/clock.js';
 import { loadSession, type LoadedSession } from '../config/index.js';
 import { usageError } from '../domain/errors.js';
-import { createInstanceClient, normalizeInstanceUrl } from '../instance/index.js';
+import { createInstanceClient, isInstanceError, msUntilReset, normalizeInstanceUrl } from '../instance/index.js';
 import type { InstanceClient } from '../instance/types.js';
 import type { CliIo } from './io.js';
 
@@ -115,4 +115,33 @@ export function resumeCommand(rawArgs: readonly string[], journal: string): stri
 
 export function formatClock(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+/**
+ * Run a preflight call (nodeinfo, instance, verify_credentials: not governed, they come before the
+ * governor knows anything) with the same patience as the import: a 429 waits for the reset the server
+ * names (a resumed run often starts inside a window its killed predecessor used up), transient
+ * failures retry a few times with backoff. Auth and other errors are thrown at once.
+ */
+export async function withPreflightRetry<T>(io: CliIo, clock: ApplyClock, what: () => Promise<T>): Promise<T> {
+  let transient = 0;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await what();
+    } catch (error) {
+      if (!isInstanceError(error) || attempt >= 20) throw error;
+      let wait: number;
+      if (error.kind === 'rate-limited') {
+        wait = (error.rateLimit ? msUntilReset(error.rateLimit, clock.now()) : null) ?? 5_000 * 2 ** Math.min(attempt, 6);
+        wait += 50 + Math.round(Math.random() * Math.min(1000, wait * 0.02));
+        io.stderr.write(`The server is rate limiting; waiting until ${formatClock(clock.now() + wait)}…\n`);
+      } else if (error.kind === 'transient' && transient < 4) {
+        transient += 1;
+        wait = 1000 * 2 ** (transient - 1);
+      } else {
+        throw error;
+      }
+      await clock.sleep(wait, io.interrupted);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import { checkPlanAgainst } from '../../apply/check-plan.js';
 import { executePlan, type ExecuteResult, type ImportProgress } from '../../apply/execute-plan.js';
 import { remainingMs } from '../../apply/eta.js';
 import { RateGovernor, type WaitInfo } from '../../apply/governor.js';
+import { SleepAborted } from '../../apply/clock.js';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, openJournalWriter, readJournal, type JournalHeader } from '../../apply/journal.js';
 import { foldJournal, type JournalState } from '../../apply/journal-state.js';
 import { mappingRowsFromJournal, openMappingWriter } from '../../apply/mapping.js';
@@ -16,7 +17,7 @@ import { readInstanceCapabilities } from '../../instance/index.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { parsePlan } from '../../plan/parse-plan.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
-import { cliClock, confirm, connect, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
+import { cliClock, confirm, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
 import type { CommandContext } from '../context.js';
 import type { CliIo } from '../io.js';
 import { planArchive, type PlanCliOptions } from '../plan-options.js';
@@ -57,7 +58,13 @@ export async function runImportApply(ctx: CommandContext, input: string, options
 
   const { session, client } = await connect(io, options.instance, options.account);
   io.stderr.write(`Checking ${session.instance}…\n`);
-  const preflight = await readInstanceCapabilities(client);
+  let preflight;
+  try {
+    preflight = await withPreflightRetry(io, clock, () => readInstanceCapabilities(client));
+  } catch (error) {
+    if (error instanceof SleepAborted) return EXIT.interrupted;
+    throw error;
+  }
   const caps = preflight.capabilities;
   const target = preflight.account;
   const targetAcct = target.acct.includes('@') ? target.acct : `${target.acct}@${new URL(session.instance).host}`;
@@ -150,7 +157,16 @@ export async function runImportApply(ctx: CommandContext, input: string, options
   const progress = createProgress(io, { quiet: false, intervalMs: 15_000 });
   let lastProgress: ImportProgress | null = null;
   const started = clock.now();
-  const governor = new RateGovernor({ clock, rateLimits: caps.rateLimits, onWait: () => refresh() });
+  const trace = rawArgs.includes('--debug');
+  const governor = new RateGovernor({
+    clock,
+    rateLimits: caps.rateLimits,
+    onWait: (w) => {
+      // --debug: every governor wait, for diagnosing pacing (no secrets: budget names and times only).
+      if (trace) io.stderr.write(`debug: wait ${w.budget} ${w.reason} ${w.until - clock.now()} ms (until ${new Date(w.until).toISOString()})\n`);
+      refresh();
+    },
+  });
   const refresh = (): void => {
     if (lastProgress) progress.update(renderProgressLine(lastProgress, governor.waiting, clock.now() - started, todoMedia, caps.rateLimits));
   };

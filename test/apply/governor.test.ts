@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { ApplyClock } from '../../src/apply/clock.js';
+import { RateGovernor } from '../../src/apply/governor.js';
+import { MASTODON_RATE_LIMITS, NO_RATE_LIMITS, PLEROMA_RATE_LIMITS } from '../../src/domain/capabilities.js';
+import type { RateLimitInfo } from '../../src/instance/types.js';
+
+function fakeClock(start = Date.UTC(2026, 0, 15, 12, 0, 0, 300)): ApplyClock & { t: number } {
+  const c = {
+    t: start,
+    now: () => c.t,
+    sleep: async (ms: number) => {
+      c.t += ms;
+    },
+  };
+  return c;
+}
+
+/** A server-side fixed window aligned to the epoch (spec §1.1), answering like Mastodon's headers. */
+function fixedWindow(limit: number, periodMs: number) {
+  const counts = new Map<number, number>();
+  return (now: number): { ok: boolean; info: RateLimitInfo } => {
+    const w = Math.floor(now / periodMs);
+    const count = (counts.get(w) ?? 0) + 1;
+    counts.set(w, count);
+    return {
+      ok: count <= limit,
+      info: { limit, remaining: Math.max(0, limit - count), resetAt: (w + 1) * periodMs, serverDate: Math.floor(now / 1000) * 1000, retryAfterMs: null },
+    };
+  };
+}
+
+describe('RateGovernor', () => {
+  it('uses every request of a fixed window and then waits for the reset the server named, without a 429', async () => {
+    const clock = fakeClock();
+    const g = new RateGovernor({ clock, rateLimits: MASTODON_RATE_LIMITS, random: () => 0.5 });
+    const server = fixedWindow(300, 3 * 3600_000);
+    let limited = 0;
+    const sentAt: number[] = [];
+    for (let i = 0; i < 700; i++) {
+      const ticket = await g.acquire('status');
+      const r = server(clock.now());
+      sentAt.push(clock.now());
+      if (!r.ok) limited++;
+      g.settle(ticket, { rateLimit: r.info, limited: !r.ok });
+    }
+    expect(limited).toBe(0);
+    // 700 posts = 3 windows: the run ends inside the third 3-hour window, never earlier.
+    const windows = new Set(sentAt.map((t) => Math.floor(t / (3 * 3600_000))));
+    expect(windows.size).toBe(3);
+    expect(g.stats().rateLimited).toBe(0);
+  });
+
+  it('waits on a 429 until the named reset plus at most a second of jitter, measured on the server clock', async () => {
+    const clock = fakeClock();
+    const g = new RateGovernor({ clock, rateLimits: MASTODON_RATE_LIMITS, random: () => 0.99 });
+    const t = await g.acquire('media');
+    // The server's clock is 10 minutes ahead of ours: the wait is reset − server Date, not reset − our clock.
+    const serverNow = clock.now() + 600_000;
+    const resetAt = serverNow + 120_000;
+    g.settle(t, { rateLimit: { limit: 30, remaining: 0, resetAt, serverDate: Math.floor(serverNow / 1000) * 1000, retryAfterMs: null }, limited: true, failed: true });
+    const before = clock.now();
+    await g.acquire('media');
+    const waited = clock.now() - before;
+    expect(waited).toBeGreaterThanOrEqual(120_000);
+    expect(waited).toBeLessThanOrEqual(120_000 + 1_000 + 1_000);
+    expect(g.stats().rateLimited).toBe(1);
+  });
+
+  it('after a window resets it probes with one request of that kind at a time until a response teaches it again', async () => {
+    const clock = fakeClock();
+    const g = new RateGovernor({ clock, rateLimits: MASTODON_RATE_LIMITS });
+    const first = await g.acquire('media');
+    let secondAt = -1;
+    const second = g.acquire('media').then((tk) => {
+      secondAt = clock.now();
+      return tk;
+    });
+    await Promise.resolve();
+    // While the probe is in flight the fake clock moves only through the governor's own polling sleeps.
+    const sentFirst = clock.now();
+    g.settle(first, { rateLimit: { limit: 30, remaining: 29, resetAt: sentFirst + 1_800_000, serverDate: sentFirst, retryAfterMs: null } });
+    const tk = await second;
+    expect(secondAt).toBeGreaterThanOrEqual(sentFirst);
+    g.settle(tk, { rateLimit: null });
+  });
+
+  it('converges under a headerless limit (Pleroma "Throttled", 15 per 10 s): few 429s, near the limit', async () => {
+    const clock = fakeClock();
+    // Start from a wrong guess (no limits known) to show the backoff, not the defaults, does the work.
+    const g = new RateGovernor({ clock, rateLimits: NO_RATE_LIMITS, random: () => 0.5 });
+    const server = fixedWindow(15, 10_000);
+    let limited = 0;
+    let ok = 0;
+    const start = clock.now();
+    while (ok < 300) {
+      const tk = await g.acquire('status');
+      const r = server(clock.now());
+      if (r.ok) ok++;
+      else limited++;
+      clock.t += 20; // round trip
+      g.settle(tk, { rateLimit: null, limited: !r.ok, failed: !r.ok });
+    }
+    const elapsed = clock.now() - start;
+    const lowerBound = (300 / 15 - 1) * 10_000;
+    expect(limited).toBeLessThan(60);
+    expect(elapsed).toBeLessThan(lowerBound * 4);
+  });
+
+  it('paces headerless servers at the documented rate from the start (Pleroma defaults)', async () => {
+    const clock = fakeClock();
+    const g = new RateGovernor({ clock, rateLimits: PLEROMA_RATE_LIMITS, random: () => 0.5 });
+    const server = fixedWindow(15, 10_000);
+    let limited = 0;
+    for (let i = 0; i < 150; i++) {
+      const tk = await g.acquire('status');
+      const r = server(clock.now());
+      if (!r.ok) limited++;
+      g.settle(tk, { rateLimit: null, limited: !r.ok, failed: !r.ok });
+    }
+    expect(limited).toBeLessThanOrEqual(2);
+  });
+});
