@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPORT_SECTION } from './report.js';
+import { IMPORT_SECTION } from './import.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -171,6 +172,8 @@ const SECTIONS = [
   },
   // The HTML dry-run report of the 100k archive: size, load time in Chromium beside a same-size static page.
   REPORT_SECTION,
+  // Import of 1,000 posts with media against the scaled-down mastodon profile (bench/import.js).
+  IMPORT_SECTION,
 ];
 
 /** @param {string} s @param {number} n */
