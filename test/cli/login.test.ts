@@ -167,6 +167,17 @@ describe('fledge login (out-of-band code)', () => {
     expect(JSON.parse(whoamiAlice.stdout).account.acct).toBe(`alice@${host}`);
   });
 
+  it('logging in again as the same account revokes the replaced token', async () => {
+    expect((await login()).code).toBe(0);
+    const first = Object.values((await readStore()).users)[0]!.accessToken;
+    expect((await login()).code).toBe(0);
+    const users = Object.values((await readStore()).users);
+    expect(users).toHaveLength(1);
+    expect(users[0]!.accessToken).not.toBe(first);
+    expect(server.state.tokens.get(first)!.revoked).toBe(true);
+    expect(server.state.tokens.get(users[0]!.accessToken)!.revoked).toBe(false);
+  });
+
   it('says what to do when no code is pasted', async () => {
     const result = await runCli(['login', '--instance', server.url], { env, stdin: '' });
     expect(result.code).toBe(2);

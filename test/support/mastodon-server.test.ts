@@ -242,6 +242,21 @@ describe('status validation as each server counts', () => {
   });
 });
 
+describe('idempotency under concurrency (Mastodon)', () => {
+  it('a duplicate in flight gets 503; a retry afterwards gets the original', async () => {
+    const { token } = await start({ statusLatencyMs: 100 });
+    const [a, b] = await Promise.all([
+      postStatus(token, { status: 'x' }, { 'Idempotency-Key': 'k' }),
+      new Promise<Res>((resolve) => setTimeout(() => resolve(postStatus(token, { status: 'x' }, { 'Idempotency-Key': 'k' })), 20)),
+    ]);
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(503);
+    const retry = await postStatus(token, { status: 'x' }, { 'Idempotency-Key': 'k' });
+    expect(retry.body.id).toBe(a.body.id);
+    expect(server!.statuses()).toHaveLength(1);
+  });
+});
+
 describe('OAuth endpoints', () => {
   it('oob flow shows the code; redirect flow carries state; revoke is idempotent and owner-checked; app tokens have no user', async () => {
     await start();

@@ -24,6 +24,7 @@ import {
   normalizeInstanceUrl,
   OOB_REDIRECT_URI,
   registerApp,
+  revokeToken,
   type RequestTrace,
 } from '../../instance/index.js';
 import { action, withJson, type CommandContext, type CommandModule } from '../context.js';
@@ -192,6 +193,7 @@ async function runLogin(io: CliIo, options: LoginOptions, deps: LoginDeps, debug
     const client = createInstanceClient({ url: instance, token: token.accessToken, onTrace: traceWriter(io, debug) });
     const { data: account } = await client.verifyCredentials({ signal: io.interrupted });
     const acct = `${account.username}@${host}`;
+    const previous = credentials.users[acct];
     credentials = withUser(credentials, {
       instance,
       accountId: account.id,
@@ -203,6 +205,16 @@ async function runLogin(io: CliIo, options: LoginOptions, deps: LoginDeps, debug
       createdAt: new Date(io.now()).toISOString(),
     });
     await writeCredentials(paths.credentialsFile, credentials);
+
+    // Logging in again replaces the stored token; revoke the old one rather than leave it valid and forgotten.
+    if (previous && previous.accessToken !== token.accessToken) {
+      const oldApp = (credentials.apps[instance] ?? []).find((a) => a.clientId === previous.clientId);
+      if (oldApp) {
+        await revokeToken(instance, { app: oldApp, token: previous.accessToken }, { signal: io.interrupted }).catch(() => {
+          io.stderr.write(`warning: could not revoke the previous token of @${acct}; revoke old "fledge" sessions in the server's settings (Account > Authorized apps)\n`);
+        });
+      }
+    }
 
     const missing = token.scopes.length > 0 ? LOGIN_SCOPES.filter((s) => !token.scopes.includes(s) && !token.scopes.includes(s.split(':')[0]!)) : [];
     if (missing.length > 0) io.stderr.write(`warning: ${host} granted fewer scopes than asked; missing: ${missing.join(' ')}\n`);

@@ -79,6 +79,11 @@ export interface TestServerOptions {
   readonly host?: string;
   /** 0 (default) = ephemeral. */
   readonly port?: number;
+  /**
+   * Real milliseconds POST /api/v1/statuses takes while holding the per-key idempotency lock. A second
+   * request with the same Idempotency-Key meanwhile gets Mastodon's 503 (RaceConditionError, PR #37879, spec §2.2).
+   */
+  readonly statusLatencyMs?: number;
   /** Called after each response is sent (the dev server logs requests with it). */
   readonly onResponse?: (request: RecordedRequest) => void;
   /** Seed `alice` (the user who approves logins), local `jack`, known remote `bob@remote.example`, resolvable `carol@elsewhere.example`. Default true. */
@@ -160,6 +165,8 @@ export class MastodonTestServer {
   private seq = 0;
   private ownerId: string | null = null;
   private readonly onResponse: ((request: RecordedRequest) => void) | undefined;
+  private readonly statusLatencyMs: number;
+  private readonly idempotencyLocks = new Set<string>();
 
   constructor(options: TestServerOptions = {}) {
     this.profile = { ...PROFILES[options.profile ?? 'mastodon'], ...options.profileOverrides };
@@ -171,6 +178,7 @@ export class MastodonTestServer {
     this.boundPort = options.port ?? 0;
     this.ids = new IdGenerator(this.profile.idStyle);
     this.onResponse = options.onResponse;
+    this.statusLatencyMs = options.statusLatencyMs ?? 0;
     this.serializer = new Serializer(this.state, () => this.url, () => this.profile);
     this.defineRoutes();
     if (options.seed !== false) {
@@ -727,7 +735,7 @@ export class MastodonTestServer {
     this.route('GET', r('/api/v2/search'), (ctx) => this.search(ctx));
 
     // Statuses.
-    this.route('POST', r('/api/v1/statuses'), (ctx) => this.postStatus(ctx));
+    this.route('POST', r('/api/v1/statuses'), (ctx) => this.postStatusLocked(ctx));
     this.route('GET', r('/api/v1/statuses/:id'), (ctx) => {
       const status = this.state.statuses.get(ctx.match[1]!);
       if (!status || status.deleted) return new Reply(404, { error: 'Record not found' });
@@ -1185,6 +1193,25 @@ export class MastodonTestServer {
 
   private zod(message: string): Reply {
     return new Reply(422, { error: 'invalid_request', zod_error: { issues: [{ message }] } });
+  }
+
+  /**
+   * with_redis_lock("idempotency:lock:status:<account>:<key>") around the whole service
+   * (post_status_service.rb:216-246): a concurrent duplicate gets 503 and a later retry the original.
+   */
+  private async postStatusLocked(ctx: Ctx): Promise<Reply> {
+    const key = headerValue(ctx.headers['idempotency-key']);
+    const lock = this.profile.idempotency?.scope === 'account' && key && ctx.account ? `${ctx.account.id}:${key}` : null;
+    if (lock && this.idempotencyLocks.has(lock)) {
+      return new Reply(503, { error: 'There was a temporary problem serving your request, please try again' });
+    }
+    if (lock) this.idempotencyLocks.add(lock);
+    try {
+      if (this.statusLatencyMs > 0) await new Promise((r) => setTimeout(r, this.statusLatencyMs));
+      return this.postStatus(ctx);
+    } finally {
+      if (lock) this.idempotencyLocks.delete(lock);
+    }
   }
 
   /** POST /api/v1/statuses — post_status_service.rb (Mastodon), create.go (GoToSocial), statuses.ts (Hollo); spec §2, §8. */
