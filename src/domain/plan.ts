@@ -56,7 +56,8 @@ export interface PlanMedia {
  * - 'step': a quote of one of the owner's own posts that is itself in the plan. The link is NOT in
  *   `text`: at apply time it becomes a native quote (`quoted_status_id`, when the instance supports
  *   quotes and `preferNative`) or the imported post's URL appended as `\n\n<url>` (the planner has
- *   reserved room for it in the length budget: see `reservedLength`).
+ *   reserved room for it in the length budget: see `reservedLength`). `text` may be empty when the
+ *   post was nothing but the quote (then, without a native quote, the link is the whole text).
  * - 'link': a quote of someone else (or of an own post that is not imported): the old-network link
  *   stays in `text` as written; nothing to do at apply time.
  */

@@ -281,7 +281,7 @@ export function parsePlan(input: string | Json, options: { readonly file?: strin
       if (text.trim() === '' && !hasMedia && !(isObj(quote) && quote['kind'] === 'step')) {
         p.add(where, 'has no text, no media and no quote: nothing to post (delete the step instead)');
       }
-      const mentions = findResolvableMentions(text);
+      const mentions = [...findResolvableMentions(text), ...findResolvableMentions(spoiler ?? '')];
       if (mentions.length > 0 && Array.isArray(step['allowedMentions']) && step['allowedMentions'].length === 0) {
         p.add(where, `text contains ${mentions.join(', ')}, which the server would resolve as a mention and refuse (allowedMentions is []); write ＠ instead of @`);
       }

@@ -362,7 +362,9 @@ export function planMigration(
       }
     }
 
-    const spoilerText = post.sensitive && options.sensitiveSpoiler !== null ? options.sensitiveSpoiler : null;
+    // The content warning is the user's own text, but it is sent as part of the status: neutralise it too.
+    const spoilerText =
+      post.sensitive && options.sensitiveSpoiler !== null ? neutraliseMentions(options.sensitiveSpoiler, options.mentionStyle, mentionCtx) : null;
     const firstTail = useFooter ? [neutraliseMentions(footerText(options.footerTemplate, post), options.mentionStyle, mentionCtx)] : [];
     const split = splitToFit({
       body,

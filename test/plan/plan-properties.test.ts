@@ -63,6 +63,7 @@ describe('planner properties', () => {
             expect(length).toBe(s.length);
             expect(length).toBeLessThanOrEqual(c.maxCharacters);
             expect(findResolvableMentions(s.text)).toEqual([]);
+            expect(findResolvableMentions(s.spoilerText ?? '')).toEqual([]);
           }
           // Every source post is accounted for: its steps or one skip.
           for (const p of source) {
