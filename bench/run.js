@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPORT_SECTION } from './report.js';
 import { IMPORT_SECTION } from './import.js';
+import { planSection } from './plan.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -25,8 +26,8 @@ const TIME = '/usr/bin/time';
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const SEED = 20240601;
 
-/** @typedef {{ wall: number, rssMb: number, exit: number, stdout: string, stderr: string }} Sample */
-/** @typedef {{ archive: string, tool: string, tweets: number, wall: number, rssMb: number, samples: Sample[] }} Row */
+/** @typedef {{ wall: number, cpu: number, rssMb: number, exit: number, stdout: string, stderr: string }} Sample */
+/** @typedef {{ archive: string, tool: string, tweets: number, wall: number, cpu: number, rssMb: number, samples: Sample[] }} Row */
 /** @typedef {{ label: string, value: number, limit: number, pass: boolean }} Check */
 /** @typedef {{ rows: Row[], checks: Check[], notes: string[] }} SectionResult */
 /** @typedef {{ archives: { label: string, tweets: number, zip: string, expected: any }[] }} Context */
@@ -66,7 +67,11 @@ function measure(cmd, keepStdout = false) {
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
       const exit = /Exit status: (\d+)/.exec(stderr);
-      resolve({ wall, rssMb: rss ? Number(rss[1]) / 1024 : NaN, exit: exit ? Number(exit[1]) : -1, stdout, stderr });
+      // CPU time (user + system) is far less sensitive than wall time to other load on the machine.
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      const cpu = user && sys ? Number(user[1]) + Number(sys[1]) : NaN;
+      resolve({ wall, cpu, rssMb: rss ? Number(rss[1]) / 1024 : NaN, exit: exit ? Number(exit[1]) : -1, stdout, stderr });
     });
   });
 }
@@ -146,11 +151,11 @@ const SECTIONS = [
             const r = await measure(/** @type {string[]} */ (cmd));
             if (r.exit !== 0) throw new Error(`${tool} failed on ${a.label} (exit ${r.exit}):\n${r.stderr.slice(-2000)}`);
             (samples[/** @type {string} */ (tool)] ??= []).push(r);
-            process.stderr.write(`  ${a.label} ${tool} run ${i + 1}/${RUNS}: ${r.wall.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB\n`);
+            process.stderr.write(`  ${a.label} ${tool} run ${i + 1}/${RUNS}: ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB\n`);
           }
         }
         for (const [tool, ss] of Object.entries(samples)) {
-          const row = { archive: a.label, tool, tweets: a.tweets, wall: median(ss.map((s) => s.wall)), rssMb: median(ss.map((s) => s.rssMb)), samples: ss };
+          const row = { archive: a.label, tool, tweets: a.tweets, wall: median(ss.map((s) => s.wall)), cpu: median(ss.map((s) => s.cpu)), rssMb: median(ss.map((s) => s.rssMb)), samples: ss };
           rows.push(row);
           by[`${a.label}/${tool}`] = row;
         }
@@ -159,6 +164,7 @@ const SECTIONS = [
       if (f100 && b100) {
         checks.push({ label: '100k wall time, fledge / baseline', value: f100.wall / b100.wall, limit: 1.3, pass: f100.wall / b100.wall <= 1.3 });
         checks.push({ label: '100k peak RSS, fledge / baseline', value: f100.rssMb / b100.rssMb, limit: 1.2, pass: f100.rssMb / b100.rssMb <= 1.2 });
+        notes.push(`100k CPU time (user+sys), fledge / baseline: ${(f100.cpu / b100.cpu).toFixed(2)}× — compare with the wall-time ratio when the machine is busy`);
       }
       if (f100 && f400) {
         checks.push({ label: 'fledge peak RSS, 400k (8 parts) / 100k', value: f400.rssMb / f100.rssMb, limit: 1.5, pass: f400.rssMb / f100.rssMb <= 1.5 });
@@ -174,6 +180,8 @@ const SECTIONS = [
   REPORT_SECTION,
   // Import of 1,000 posts with media against the scaled-down mastodon profile (bench/import.js).
   IMPORT_SECTION,
+  // Reading then planning the 100k archive in one process: planning must take less time than reading (bench/plan.js).
+  planSection,
 ];
 
 /** @param {string} s @param {number} n */
@@ -199,12 +207,14 @@ async function main() {
   let failed = false;
   for (const section of SECTIONS) {
     if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== section.name) continue;
-    log(`\n== ${section.name} (median of ${RUNS} runs, ${process.version}, ${(await import('node:os')).cpus().length} CPUs) ==`);
+    const os = await import('node:os');
+    log(`\n== ${section.name} (median of ${RUNS} runs, ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}) ==`);
     const r = await section.run(ctx);
     /** @type {Record<string, unknown>} */ (results)[section.name] = { rows: r.rows.map(({ samples, ...rest }) => ({ ...rest, runs: samples.map((s) => ({ wall: s.wall, rssMb: s.rssMb })) })), checks: r.checks, notes: r.notes };
-    log(`${pad('archive', 8)} ${pad('tool', 16)} ${lpad('wall s', 8)} ${lpad('tweets/s', 10)} ${lpad('peak RSS MB', 12)}`);
+    log(`${pad('archive', 8)} ${pad('tool', 16)} ${lpad('wall s', 8)} ${lpad('tweets/s', 10)} ${lpad('peak RSS MB', 12)} ${lpad('CPU s', 8)}`);
     for (const row of r.rows) {
-      log(`${pad(row.archive, 8)} ${pad(row.tool, 16)} ${lpad(row.wall.toFixed(2), 8)} ${lpad(Math.round(row.tweets / row.wall).toLocaleString('en-US'), 10)} ${lpad(row.rssMb.toFixed(0), 12)}`);
+      const cpu = row.cpu === undefined ? '' : row.cpu.toFixed(2);
+      log(`${pad(row.archive, 8)} ${pad(row.tool, 16)} ${lpad(row.wall.toFixed(2), 8)} ${lpad(Math.round(row.tweets / row.wall).toLocaleString('en-US'), 10)} ${lpad(row.rssMb.toFixed(0), 12)} ${lpad(cpu, 8)}`);
     }
     for (const c of r.checks) {
       log(`${c.pass ? 'PASS' : 'FAIL'}  ${pad(c.label, 42)} ${c.value.toFixed(2)}× (target ≤ ${c.limit}×)`);
