@@ -209,7 +209,8 @@ export async function runFollows(io: CliIo, archiveArg: string, options: Follows
     for (const f of result.failed) io.stderr.write(`  failed ${f.step}: ${f.reason}\n`);
     return result.failed.length > 0 ? EXIT.someFailed : EXIT.ok;
   } catch (error) {
-    if (error instanceof SleepAborted || (io.interrupted.aborted && !(error instanceof AppError))) {
+    // After Ctrl-C every failure is the interruption itself (an aborted wait or request); the journal is already flushed.
+    if (error instanceof SleepAborted || io.interrupted.aborted) {
       progress.done();
       io.stderr.write(`Interrupted; the journal${journal ? ` ${journal.file}` : ''} is up to date. Run the same command again to resume.\n`);
       return EXIT.interrupted;
