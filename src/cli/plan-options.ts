@@ -66,8 +66,8 @@ export function addPlanOptions(command: Command): Command {
     .option('--until <date>', 'only posts up to this day (YYYY-MM-DD, UTC, inclusive)')
     .option('--include <regex>', 'only posts whose text matches (case-insensitive)')
     .option('--exclude <regex>', 'leave out posts whose text matches (case-insensitive)')
-    .option('--only-ids <ids>', 'only these post ids (comma-separated)')
-    .option('--exclude-ids <ids>', 'leave out these post ids (comma-separated)')
+    .option('--only-ids <ids>', 'only these post ids (comma-separated, or @FILE with one id per line)')
+    .option('--exclude-ids <ids>', 'leave out these post ids (comma-separated, or @FILE with one id per line)')
     .option('--min-likes <n>', 'only posts with at least n likes')
     .option('--language <codes>', 'only posts in these languages (comma-separated, e.g. en,de; "und" = undetermined)')
     .option('--alt-text <file.csv>', 'alt text for media: CSV with columns "media" (media key, or <post id>/<n>) and "alt"');
@@ -188,6 +188,21 @@ export async function readAltTextCsv(file: string, cwd: string): Promise<Map<str
   return parseAltTextCsv(text, file);
 }
 
+/** `--only-ids @ids.txt`: the ids are in a file (one per line, or separated by commas or spaces). */
+async function expandIdFile(value: string | undefined, flag: string, cwd: string): Promise<string | undefined> {
+  if (value === undefined || !value.startsWith('@')) return value;
+  const file = value.slice(1);
+  try {
+    return (await readFile(path.resolve(cwd, file), 'utf8')).replace(/#.*$/gm, '');
+  } catch (error) {
+    throw inputError('E_IDS_UNREADABLE', `cannot read the id list ${file} given to ${flag}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      file,
+      hint: `check the path after ${flag} @`,
+      cause: error,
+    });
+  }
+}
+
 /** Read the archive (progress on stderr) and plan it. */
 export async function planArchive(
   io: CliIo,
@@ -196,7 +211,11 @@ export async function planArchive(
   capabilities: InstanceCapabilities,
   flags: { readonly quiet?: boolean } = {},
 ): Promise<MigrationPlan> {
-  const input = toPlanOptionsInput(options);
+  const input = toPlanOptionsInput({
+    ...options,
+    onlyIds: await expandIdFile(options.onlyIds, '--only-ids', io.cwd),
+    excludeIds: await expandIdFile(options.excludeIds, '--exclude-ids', io.cwd),
+  });
   const altText = options.altText === undefined ? new Map<string, string>() : await readAltTextCsv(options.altText, io.cwd);
   const archivePath = path.resolve(io.cwd, archive);
   const progress = createProgress(io, { quiet: flags.quiet });

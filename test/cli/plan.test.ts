@@ -62,6 +62,18 @@ describe('fledge plan', () => {
     expect(sunset?.type === 'post' && sunset.media[0]?.altText).toBe('Harbour at sunset, two boats');
   });
 
+  it('reads --only-ids/--exclude-ids from a file with @FILE (comments allowed)', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'ids.txt'), '# my favourites\n1586777715766334681\n1571515067135030500, 1038879735280606867\n');
+    const r = await runCli(['plan', ARCHIVE, '--out', 'plan.json', '--only-ids', '@ids.txt'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const plan = parsePlan(readFileSync(path.join(dir, 'plan.json'), 'utf8'));
+    expect(plan.steps.filter((s) => s.type === 'post').map((s) => s.source.id).sort()).toEqual(['1038879735280606867', '1571515067135030500', '1586777715766334681']);
+    const missing = await runCli(['plan', ARCHIVE, '--out', '-', '--exclude-ids', '@nope.txt'], { cwd: dir });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/E_IDS_UNREADABLE: cannot read the id list nope.txt given to --exclude-ids/);
+  });
+
   it('needs --out (exit 2) and reports every bad option at once (exit 2)', async () => {
     const noOut = await runCli(['plan', ARCHIVE]);
     expect(noOut.code).toBe(2);
