@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/io/read-archive.js';
-import { serializePlan } from '../../src/cli/commands/plan.js';
+import { serializePlan } from '../../src/plan/serialize-plan.js';
 import type { InstanceCapabilities } from '../../src/domain/capabilities.js';
 import { parsePlan } from '../../src/plan/parse-plan.js';
 import type { PlanOptionsInput } from '../../src/plan/options.js';

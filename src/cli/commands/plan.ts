@@ -1,8 +1,10 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError, EXIT, usageError } from '../../domain/errors.js';
 import type { MigrationPlan } from '../../domain/plan.js';
+import { serializePlanChunks } from '../../plan/serialize-plan.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
 import { action, withJson, type CommandContext } from '../context.js';
 import { addPlanOptions, planArchive, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
@@ -15,17 +17,24 @@ interface PlanCommandOptions extends PlanCliOptions {
 }
 
 /** The plan file as written: two-space JSON and a final newline; the same plan gives the same bytes. */
-export function serializePlan(plan: MigrationPlan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
-}
+export { serializePlan } from '../../plan/serialize-plan.js';
 
-/** Write next to the target, then rename: a crash never leaves a half-written plan (house style, config/). */
-async function writeFileAtomic(file: string, text: string): Promise<void> {
+/**
+ * Write next to the target, then rename: a crash never leaves a half-written plan (house style,
+ * config/). Written in pieces: a big archive's plan may not fit in one JavaScript string.
+ */
+async function writePlanAtomic(file: string, plan: MigrationPlan): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(temp, text, 'utf8');
+    const handle = await open(temp, 'w');
+    try {
+      for (const chunk of serializePlanChunks(plan)) await handle.write(chunk);
+    } finally {
+      await handle.close();
+    }
     await rename(temp, file);
   } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
     throw new AppError('E_PLAN_WRITE', EXIT.usage, `cannot write the plan to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
       file,
       hint: 'check that the folder exists and is writable, or choose another --out',
@@ -64,11 +73,14 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       }
       const { capabilities, target } = await resolveCapabilities(io, options.instance);
       const plan = await planArchive(io, archive, options, capabilities);
-      const text = serializePlan(plan);
       const toStdout = options.out === '-';
       const outFile = toStdout ? null : path.resolve(io.cwd, options.out);
-      if (outFile !== null) await writeFileAtomic(outFile, text);
-      else io.stdout.write(text);
+      if (outFile !== null) await writePlanAtomic(outFile, plan);
+      else {
+        for (const chunk of serializePlanChunks(plan)) {
+          if (!io.stdout.write(chunk)) await once(io.stdout, 'drain');
+        }
+      }
       const summary = summarizePlan(plan);
       if (options.json) {
         const doc = JSON.stringify({ plan: outFile, summary }, null, 2);
