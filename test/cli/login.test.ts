@@ -198,6 +198,28 @@ describe('fledge login (out-of-band code)', () => {
   });
 });
 
+describe('login and whoami on every server profile', () => {
+  it.each([
+    ['gotosocial', 'gotosocial 0.20.0', 'yes: posts keep their date'],
+    ['pleroma', 'pleroma 2.2.1', 'no: imported posts are dated today'],
+    ['hollo', 'hollo 0.10.0', 'no: imported posts are dated today'],
+    ['mastodon', 'mastodon 4.5.2', 'no: imported posts are dated today'],
+  ] as const)('%s', async (profile, software, dates) => {
+    await server.close();
+    server = await startTestServer({ profile });
+    const result = await login();
+    expect(result.code, result.stderr).toBe(0);
+    const whoami = await runCli(['whoami'], { env });
+    expect(whoami.code, whoami.stderr).toBe(0);
+    expect(whoami.stdout).toContain(software);
+    expect(whoami.stdout).toContain(`original dates     ${dates}`);
+    const token = Object.values((await readStore()).users)[0]!.accessToken;
+    expect(allOutput(result, whoami)).not.toContain(token);
+    expect((await runCli(['logout'], { env })).code).toBe(0);
+    expect(server.state.tokens.get(token)!.revoked).toBe(true);
+  });
+});
+
 describe('fledge login --listen', () => {
   it('receives the code on a one-shot 127.0.0.1 listener', async () => {
     const result = await login(['--listen', '--port', '0']);
