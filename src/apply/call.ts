@@ -53,6 +53,8 @@ export interface CallContext {
   readonly clock: ApplyClock;
   readonly signal?: AbortSignal;
   readonly random?: () => number;
+  /** Multiplier on transient backoffs (1 in production; tests shrink it). */
+  readonly backoffScale?: number;
   /** Observe transient failures (progress display). */
   readonly onTransient?: (error: InstanceError, attempt: number) => void;
 }
@@ -93,7 +95,7 @@ export async function governedCall<T>(
       transient += 1;
       if (transient >= TRANSIENT_ATTEMPTS) throw new StormError(error);
       ctx.onTransient?.(error, transient);
-      await ctx.clock.sleep(transientBackoffMs(transient, random, error.rateLimit?.retryAfterMs ?? null), ctx.signal);
+      await ctx.clock.sleep(transientBackoffMs(transient, random, error.rateLimit?.retryAfterMs ?? null) * (ctx.backoffScale ?? 1), ctx.signal);
       if (beforeRetry) {
         const found = await beforeRetry();
         if (found !== null) return { data: found, rateLimit: null };

@@ -63,6 +63,8 @@ export interface ExecuteOptions {
   readonly lookahead?: number;
   readonly mediaConcurrency?: number;
   readonly random?: () => number;
+  /** Multiplier on transient-retry backoffs (tests). */
+  readonly backoffScale?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
   readonly onDone?: (row: MappingRow) => void;
   readonly onNotice?: (message: string) => void;
@@ -134,7 +136,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
   let postedThisRun = 0;
   let reconciled = 0;
   let current: string | null = null;
-  const ctx: CallContext = { governor, clock, signal, ...(options.random ? { random: options.random } : {}) };
+  const ctx: CallContext = { governor, clock, signal, ...(options.random ? { random: options.random } : {}), ...(options.backoffScale !== undefined ? { backoffScale: options.backoffScale } : {}) };
   const append = (record: JournalRecord): void => journal.append(record);
 
   const countDone = (): number => [...view.values()].filter((v) => v.status === 'done').length;

@@ -84,6 +84,8 @@ export interface GovernorOptions {
   readonly rateLimits: InstanceRateLimits;
   readonly random?: () => number;
   readonly onWait?: (wait: WaitInfo) => void;
+  /** Multiplier on the backoff after a 429 without reset information (1 in production; tests shrink it). */
+  readonly backoffScale?: number;
 }
 
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -93,6 +95,7 @@ export class RateGovernor {
   private readonly clock: ApplyClock;
   private readonly random: () => number;
   private readonly onWait: ((wait: WaitInfo) => void) | undefined;
+  private readonly backoffScale: number;
   /** null until the first response: do the server's responses carry X-RateLimit-* headers? */
   private headers: boolean | null = null;
   /** Best lower bound of (server clock − local clock), from Date headers (second precision: the max over responses converges). */
@@ -105,6 +108,7 @@ export class RateGovernor {
     this.clock = options.clock;
     this.random = options.random ?? Math.random;
     this.onWait = options.onWait;
+    this.backoffScale = options.backoffScale ?? 1;
     const make = (name: BudgetName): BudgetState => {
       const budget: RateLimitBudget | null = options.rateLimits[LIMIT_KEY[name]];
       const interval = budget ? (budget.periodSeconds * 1000) / budget.limit : 0;
@@ -185,7 +189,7 @@ export class RateGovernor {
       } else {
         // No reset named (Pleroma "Throttled"): back off exponentially and halve the pace (AIMD).
         own.backoffMs = Math.min(MAX_BACKOFF_MS, own.backoffMs > 0 ? own.backoffMs * 2 : Math.max(1000, own.intervalMs));
-        own.blockedUntil = now + own.backoffMs + this.jitter(own.backoffMs);
+        own.blockedUntil = now + (own.backoffMs + this.jitter(own.backoffMs)) * this.backoffScale;
         own.intervalMs = Math.max(own.intervalMs * 2, 100);
         if (this.headers !== true) this.headers = false;
       }

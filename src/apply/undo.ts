@@ -44,6 +44,7 @@ export interface UndoOptions {
   readonly governor: RateGovernor;
   readonly signal: AbortSignal;
   readonly random?: () => number;
+  readonly backoffScale?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -58,7 +59,7 @@ export interface UndoResult {
 
 export async function undoImport(options: UndoOptions): Promise<UndoResult> {
   const { client, targets, journal, clock, governor, signal } = options;
-  const ctx: CallContext = { governor, clock, signal, ...(options.random ? { random: options.random } : {}) };
+  const ctx: CallContext = { governor, clock, signal, ...(options.random ? { random: options.random } : {}), ...(options.backoffScale !== undefined ? { backoffScale: options.backoffScale } : {}) };
   let deleted = 0;
   let alreadyGone = 0;
   const failed: { step: string; statusId: string; reason: string }[] = [];

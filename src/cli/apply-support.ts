@@ -145,3 +145,13 @@ export async function withPreflightRetry<T>(io: CliIo, clock: ApplyClock, what: 
     }
   }
 }
+
+/**
+ * FLEDGE_BACKOFF_SCALE: multiplies the transient-retry and headerless-429 backoffs (default 1). Tests
+ * and the dev server use a small value so a simulated outage does not take a minute; rate-limit
+ * waits that the server names are never scaled.
+ */
+export function backoffScale(io: CliIo): number {
+  const v = Number(io.env['FLEDGE_BACKOFF_SCALE']);
+  return Number.isFinite(v) && v > 0 ? v : 1;
+}

@@ -17,7 +17,7 @@ import { readInstanceCapabilities } from '../../instance/index.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { parsePlan } from '../../plan/parse-plan.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
-import { cliClock, confirm, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
+import { backoffScale, cliClock, confirm, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
 import type { CommandContext } from '../context.js';
 import type { CliIo } from '../io.js';
 import { planArchive, type PlanCliOptions } from '../plan-options.js';
@@ -136,7 +136,8 @@ export async function runImportApply(ctx: CommandContext, input: string, options
       }\n`,
     );
   }
-  out.write(`Remaining  ${todo.length.toLocaleString('en-US')} posts, ${todoMedia.toLocaleString('en-US')} media; at least ${formatDuration(remainingMs({ statuses: todo.length, mediaUploads: todoMedia }, caps.rateLimits) / 1000)}\n`);
+  const etaMs = remainingMs({ statuses: todo.length, mediaUploads: todoMedia }, caps.rateLimits);
+  out.write(`Remaining  ${todo.length.toLocaleString('en-US')} posts, ${todoMedia.toLocaleString('en-US')} media${todo.length > 0 ? `; ${etaMs < 1000 ? 'no rate-limit waits expected' : `at least ${formatDuration(etaMs / 1000)} of rate-limit windows`}` : ''}\n`);
   if (todo.length === 0) {
     out.write('Nothing left to post.\n');
   } else {
@@ -161,6 +162,7 @@ export async function runImportApply(ctx: CommandContext, input: string, options
   const governor = new RateGovernor({
     clock,
     rateLimits: caps.rateLimits,
+    backoffScale: backoffScale(io),
     onWait: (w) => {
       // --debug: every governor wait, for diagnosing pacing (no secrets: budget names and times only).
       if (trace) io.stderr.write(`debug: wait ${w.budget} ${w.reason} ${w.until - clock.now()} ms (until ${new Date(w.until).toISOString()})\n`);
@@ -188,6 +190,7 @@ export async function runImportApply(ctx: CommandContext, input: string, options
       archiveAccountId: plan.source.accountId,
       targetAccountId: target.id,
       retryFailed: options.retryFailed === true,
+      backoffScale: backoffScale(io),
       onProgress: (p) => {
         lastProgress = p;
         refresh();

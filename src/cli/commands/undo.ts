@@ -6,7 +6,7 @@ import { foldJournal } from '../../apply/journal-state.js';
 import { undoImport, undoTargets } from '../../apply/undo.js';
 import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
 import { formatDuration } from '../../plan/estimate.js';
-import { cliClock, confirm, connect, resumeCommand } from '../apply-support.js';
+import { backoffScale, cliClock, confirm, connect, resumeCommand } from '../apply-support.js';
 import { action, withJson, type CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
 import { renderError } from '../render/error.js';
@@ -81,7 +81,7 @@ export function registerUndo(program: Command, ctx: CommandContext): void {
       };
       const journal = openJournalWriter(undoFile, header);
       const progress = createProgress(io, { intervalMs: 15_000 });
-      const governor = new RateGovernor({ clock, rateLimits: imported.header.rateLimits });
+      const governor = new RateGovernor({ clock, rateLimits: imported.header.rateLimits, backoffScale: backoffScale(io) });
       let result;
       try {
         result = await undoImport({
@@ -91,6 +91,7 @@ export function registerUndo(program: Command, ctx: CommandContext): void {
           clock,
           governor,
           signal: io.interrupted,
+          backoffScale: backoffScale(io),
           onProgress: (done, total) => {
             const w = governor.waiting;
             progress.update(`Deleted ${done}/${total}${w ? ` · waiting for the delete limit until ${new Date(w.until).toISOString().slice(11, 19)} UTC` : ''}`);
