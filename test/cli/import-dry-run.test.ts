@@ -78,3 +78,13 @@ describe('fledge import --dry-run', () => {
     expect(broken.stderr).toMatch(/E_PLAN_INVALID: broken.json is not valid JSON/);
   });
 });
+
+describe('fledge import --dry-run input detection', () => {
+  it('recognises a plan file without the .json extension by its first bytes', async () => {
+    const dir = tmp();
+    await runCli(['plan', ARCHIVE, '--out', 'my-plan'], { cwd: dir });
+    const r = await runCli(['import', 'my-plan', '--dry-run', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { summary: { statuses: number } }).summary.statuses).toBe(16);
+  });
+});

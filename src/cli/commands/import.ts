@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
@@ -27,8 +27,14 @@ async function isPlanFile(io: CliIo, input: string): Promise<boolean> {
   const file = path.resolve(io.cwd, input);
   try {
     if (!(await stat(file)).isFile()) return false;
-    const head = (await readFile(file)).subarray(0, 64).toString('utf8').trimStart();
-    return head.startsWith('{');
+    // Only the first bytes: a plan can be hundreds of megabytes, an archive zip gigabytes.
+    const handle = await open(file, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
+      return buffer.subarray(0, bytesRead).toString('utf8').trimStart().startsWith('{');
+    } finally {
+      await handle.close();
+    }
   } catch {
     return false;
   }
