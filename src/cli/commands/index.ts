@@ -8,6 +8,7 @@ import { registerStatus } from './status.js';
 import { registerUndo } from './undo.js';
 import { registerWhoami } from './whoami.js';
 import { registerFollows } from './follows.js';
+import { registerProfile } from './profile.js';
 
 /** Every subcommand, in the order `fledge --help` lists them. One file per subcommand. */
 export const COMMANDS: readonly CommandModule[] = [
@@ -20,4 +21,5 @@ export const COMMANDS: readonly CommandModule[] = [
   registerLogout,
   registerWhoami,
   registerFollows,
+  registerProfile,
 ];
