@@ -42,6 +42,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
 
 /** Process entry point used by bin/fledge.js: wires the real process into run(). */
 export async function main(): Promise<void> {
+  // `fledge … | head` closes stdout early: that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      throw error;
+    });
+  }
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {

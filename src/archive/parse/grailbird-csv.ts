@@ -32,10 +32,24 @@ export function parseGrailbirdCsv(content: string, file: string): Json[] {
     const text = row['text'] ?? '';
     const expanded = (row['expanded_urls'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     const urls: Json[] = [];
+    const media: Json[] = [];
     let k = 0;
     for (const m of text.matchAll(/https?:\/\/t\.co\/[A-Za-z0-9]+/g)) {
       const start = Array.from(text.slice(0, m.index)).length;
-      urls.push({ url: m[0], expanded_url: expanded[k] ?? m[0], indices: [start, start + m[0].length] });
+      const target = expanded[k] ?? m[0];
+      const indices = [start, start + m[0].length];
+      // The row's own photos appear only as `…/status/<this id>/photo/N` links (§11.4): they are
+      // media (whose files a classic archive never holds), not links to keep in the text.
+      const photo = new RegExp(`/status/${tweetId}/(photo|video)/\\d+$`).exec(target);
+      if (photo) {
+        // One t.co link stands for every photo of the post; the expanded list repeats it per photo.
+        let n = 1;
+        while (expanded[k + n] === target) n++;
+        for (let i = 0; i < n; i++) media.push({ url: m[0], expanded_url: target, indices, type: photo[1] === 'video' ? 'video' : 'photo', media_url_https: '' });
+        k += n;
+        continue;
+      }
+      urls.push({ url: m[0], expanded_url: target, indices });
       k++;
     }
     const rt = (row['retweeted_status_id'] ?? '').trim();
@@ -50,7 +64,7 @@ export function parseGrailbirdCsv(content: string, file: string): Json[] {
       in_reply_to_status_id_str: (row['in_reply_to_status_id'] ?? '').trim() || undefined,
       in_reply_to_user_id_str: replyUser || undefined,
       in_reply_to_screen_name: replyName,
-      entities: { urls, user_mentions: [], hashtags: [] },
+      entities: { urls, user_mentions: [], hashtags: [], ...(media.length > 0 ? { media } : {}) },
       ...(rt ? { retweeted_status: { id_str: rt, user: { id_str: (row['retweeted_status_user_id'] ?? '').trim() } } } : {}),
     });
   }

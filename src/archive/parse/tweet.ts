@@ -101,7 +101,14 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
     const expanded = str(u['expanded_url']) ?? short;
     const status = parseStatusUrl(expanded);
     let replacement = expanded;
-    if (status && !(status.mediaLink && status.postId === postId)) {
+    if (status?.mediaLink && status.postId === postId) {
+      // A link to the post's own photo or video (classic archives write them as plain links): the
+      // media is the post's, the link is not text.
+      const [start, end] = arr(u['indices']);
+      edits.push({ start: index(start), end: index(end), expect: short, replacement: '' });
+      continue;
+    }
+    if (status) {
       // Strip tracking parameters (?s=20&t=…) from links to posts.
       replacement = status.username
         ? `https://twitter.com/${status.username}/status/${status.postId}`
