@@ -29,6 +29,8 @@ export interface WriteReportOptions {
   readonly maxImageBytes?: number;
   readonly maxTotalImageBytes?: number;
   readonly title?: string;
+  /** More header tables (e.g. the people section of issue 6), shown after the built-in ones. */
+  readonly extraSections?: readonly ReportSection[];
 }
 
 export interface WriteReportResult {
@@ -163,7 +165,7 @@ export async function writeReport(io: CliIo, target: string, plan: MigrationPlan
       await files?.close();
     }
   }
-  const sections: ReportSection[] = [{ title: 'Thumbnails in this page', rows: [{ label: 'Images', value: note }] }];
+  const sections: ReportSection[] = [{ title: 'Thumbnails in this page', rows: [{ label: 'Images', value: note }] }, ...(options.extraSections ?? [])];
   const html = renderReportHtml(plan, {
     generatedAt: new Date(io.now()).toISOString(),
     mediaThumbnails: thumbnails,

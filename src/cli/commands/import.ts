@@ -10,6 +10,7 @@ import type { CliIo } from '../io.js';
 import { addPlanOptions, hasPlanOptions, planArchive, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
+import { readPeopleReportSections } from '../people-sections.js';
 import { writeReport } from '../report.js';
 
 export interface ImportCommandOptions extends PlanCliOptions {
@@ -89,7 +90,8 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
   }
   const summary = summarizePlan(plan);
   if (options.report !== undefined) {
-    const report = await writeReport(io, options.report, plan);
+    const people = plan.source.archivePath ? await readPeopleReportSections(plan.source.archivePath) : [];
+    const report = await writeReport(io, options.report, plan, { extraSections: people });
     io.stderr.write(`Report written to ${report.file} (${Math.ceil(report.bytes / 1024).toLocaleString('en-US')} KB): open it in a browser.\n`);
   }
   if (options.json) io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary }, null, 2)}\n`);

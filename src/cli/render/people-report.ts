@@ -1,0 +1,42 @@
+import type { PeopleDecisions, PeoplePlan } from '../../domain/people.js';
+import type { ReportSection } from './report-html.js';
+
+/**
+ * The people part of the `fledge import --dry-run --report` page (issue 6 "Dry runs"): the numbers
+ * found / verified / unresolved and what `fledge follows` would do, as key/value tables of the
+ * report's header (report-html.ts `extraSections`). Pure.
+ */
+const n = (x: number): string => x.toLocaleString('en-US');
+
+export function renderPeopleReportSections(plan: PeoplePlan, d: PeopleDecisions, limit = 50): ReportSection[] {
+  const c = plan.counts;
+  const t = d.totals;
+  const followed = d.decisions.filter((x) => x.person.relations.includes('following'));
+  const sections: ReportSection[] = [
+    {
+      title: 'People (fledge follows)',
+      rows: [
+        { label: 'Followed', value: `${n(c.following)} — ${n(followed.filter((x) => x.person.username).length)} with a Twitter handle in the archive, ${n(followed.filter((x) => x.person.candidates.length > 0).length)} with a fediverse address` },
+        { label: 'Blocked / muted', value: `${n(c.blocked)} / ${n(c.muted)}` },
+        { label: 'Followers', value: `${n(c.followers)} (not migrated: they can find and follow you)` },
+        { label: 'Found / verified / unresolved', value: `${n(t.found)} / ${d.verified ? n(t.verified) : '— (not checked: run fledge follows --instance URL)'} / ${n(t.unresolved)}` },
+        { label: 'Would follow, block, mute', value: `${n(t.toFollow)}, ${n(t.toBlock)}, ${n(t.toMute)}${d.verified ? '' : ' (once verified)'}` },
+        { label: 'Lists', value: d.lists.length === 0 ? 'none' : d.lists.map((l) => `${l.title} (${n(l.members.length)})`).join(', ') },
+      ],
+    },
+  ];
+  const acting = d.decisions.filter((x) => x.follow === 'follow' || x.block === 'block' || x.mute === 'mute');
+  if (acting.length > 0) {
+    sections.push({
+      title: 'People: what would be done',
+      rows: [
+        ...acting.slice(0, limit).map((x) => ({
+          label: x.person.username ? `@${x.person.username}` : `account ${x.person.accountId ?? '?'}`,
+          value: `${[x.follow === 'follow' ? 'follow' : null, x.block === 'block' ? 'block' : null, x.mute === 'mute' ? 'mute' : null].filter(Boolean).join(' + ')} ${x.acct} (${x.candidate?.confidence}: ${x.candidate?.evidence})`,
+        })),
+        ...(acting.length > limit ? [{ label: '…', value: `and ${n(acting.length - limit)} more (fledge follows lists them all)` }] : []),
+      ],
+    });
+  }
+  return sections;
+}
