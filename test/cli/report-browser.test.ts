@@ -166,6 +166,21 @@ describe('the HTML dry-run report in Chromium', () => {
     expect(await page.locator('.tile[data-stat="statuses"] .tile-value').textContent()).toBe(String(postSteps));
     expect(await page.locator('.tile[data-stat="eta"] .tile-value').textContent()).toBe(formatDuration(summarizePlan(plan).estimate.seconds));
 
+    // Search covers every month's data and jumps to the match.
+    await page.fill('#search', 'FINALE');
+    await page.press('#search', 'Enter');
+    expect(await page.locator('#results p').textContent()).toBe('1 match.');
+    expect(await page.locator('#results a').textContent()).toContain('Spoilers for the finale');
+    await page.click('#results a');
+    await expect.poll(() => page.locator('[id="post:1000000000000000006"]').evaluate((e) => e.classList.contains('flash'))).toBe(true);
+    await page.fill('#search', '');
+    await page.press('#search', 'Enter');
+    expect(await page.locator('#results').isHidden()).toBe(true);
+
+    // A quote of an own post links to the quoted post in the page.
+    await page.click('[id="post:1000000000000000010"] .quote a[data-jump]');
+    await expect.poll(() => page.locator('[id="post:1000000000000000001"]').evaluate((e) => e.classList.contains('flash'))).toBe(true);
+
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });

@@ -12,7 +12,7 @@ export const REPORT_CSS = String.raw`
 :root{--bg:#eff1f6;--card:#fff;--text:#1f232b;--muted:#5f6781;--faint:#8a91a8;--accent:#5b5bd6;--accent-soft:#ececff;--border:#dfe2ec;--warn:#9a4b00;--warn-bg:#fff4e5;--skip:#f7f7f9;--skip-border:#c9cdd9;--cw:#eef0f7;--radius:10px;color-scheme:light dark}
 @media (prefers-color-scheme:dark){:root{--bg:#17191f;--card:#23262f;--text:#eceef4;--muted:#a3acc4;--faint:#7c849b;--accent:#8c8dff;--accent-soft:#2d2f4d;--border:#353a48;--warn:#ffb45e;--warn-bg:#3a2a14;--skip:#1d2027;--skip-border:#434a5c;--cw:#2b2f3b}}
 *{box-sizing:border-box}
-html{scroll-padding-top:56px}
+html{scroll-padding-top:96px}
 body{margin:0;background:var(--bg);color:var(--text);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Ubuntu,Cantarell,"Helvetica Neue",Arial,sans-serif;-webkit-text-size-adjust:100%}
 a{color:var(--accent);text-decoration:none}
 a:hover{text-decoration:underline}
@@ -62,11 +62,23 @@ button,select,input{font:inherit;color:inherit}
 .index .count{font-variant-numeric:tabular-nums;color:var(--faint);font-weight:400;font-size:12px;align-self:center}
 .index .count i{font-style:normal;margin-left:3px;color:var(--faint);opacity:.8}
 main{min-width:0}
-.toolbar{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;align-items:center;gap:6px 14px;padding:8px 10px;margin-bottom:12px;background:var(--card);border:1px solid var(--border);border-radius:var(--radius);font-size:14px;box-shadow:0 2px 8px rgba(0,0,0,.06)}
+.toolbar{position:sticky;top:0;z-index:5;display:flex;flex-direction:column;gap:6px;padding:8px 10px;margin-bottom:12px;background:var(--card);border:1px solid var(--border);border-radius:var(--radius);font-size:14px;box-shadow:0 2px 8px rgba(0,0,0,.06)}
+.toolbar-row{display:flex;flex-wrap:wrap;align-items:center;gap:6px 14px}
+.toolbar input[type=search]{flex:1 1 200px;min-width:0;border:1px solid var(--border);border-radius:6px;background:var(--bg);padding:5px 9px}
+.toolbar input[type=search]:focus{outline:2px solid var(--accent);outline-offset:-1px}
+.results{max-height:50vh;overflow-y:auto;border-top:1px solid var(--border);padding-top:6px}
+.results[hidden]{display:none}
+.results p{margin:2px 0 6px;color:var(--muted)}
+.results a{display:block;padding:5px 6px;border-radius:6px;color:var(--text);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.results a:hover{background:var(--accent-soft);text-decoration:none}
+.results a time{color:var(--muted);font-size:12px;margin-right:8px;font-variant-numeric:tabular-nums}
+.results a.skipped{color:var(--muted)}
+.results mark{background:var(--accent-soft);color:var(--accent);border-radius:2px}
 .toolbar label{display:flex;align-items:center;gap:5px;cursor:pointer}
 .toolbar select{max-width:190px;border:1px solid var(--border);border-radius:6px;background:var(--card);padding:3px 6px}
-.toolbar button{margin-left:auto;border:1px solid var(--accent);color:var(--accent);background:transparent;border-radius:6px;padding:3px 10px;cursor:pointer}
+.toolbar button{flex:none;border:1px solid var(--accent);color:var(--accent);background:transparent;border-radius:6px;padding:3px 10px;cursor:pointer}
 .month{margin-bottom:8px}
+.month.done{content-visibility:auto}
 .month-title{display:flex;align-items:baseline;gap:10px;font-size:20px;margin:22px 0 10px}
 .month-title span{font-size:13px;color:var(--muted);font-weight:500}
 .thread{background:var(--card);border:1px solid var(--border);border-radius:var(--radius);margin-bottom:12px;overflow:hidden}
@@ -122,7 +134,7 @@ main{min-width:0}
 .more-sentinel{height:1px}
 .empty,.noscript{color:var(--muted)}
 main.hide-posts .thread,main.hide-skips .skip{display:none}
-main.only-flagged .post:not(.flagged),main.only-flagged .skip:not(.flagged),main.only-flagged .thread:not(:has(.flagged)){display:none}
+main.only-flagged .post:not(.flagged),main.only-flagged .skip:not(.flagged),main.only-flagged .thread:not(.has-flagged){display:none}
 main[data-reason=reply-to-others] .skip:not([data-reason=reply-to-others]),main[data-reason=repost] .skip:not([data-reason=repost]),main[data-reason=circle] .skip:not([data-reason=circle]),main[data-reason=filter-date] .skip:not([data-reason=filter-date]),main[data-reason=filter-text] .skip:not([data-reason=filter-text]),main[data-reason=filter-id] .skip:not([data-reason=filter-id]),main[data-reason=filter-likes] .skip:not([data-reason=filter-likes]),main[data-reason=filter-language] .skip:not([data-reason=filter-language]),main[data-reason=media-missing] .skip:not([data-reason=media-missing]),main[data-reason=media-too-large] .skip:not([data-reason=media-too-large]),main[data-reason=media-unsupported] .skip:not([data-reason=media-unsupported]),main[data-reason=media-too-many] .skip:not([data-reason=media-too-many]),main[data-reason=too-long] .skip:not([data-reason=too-long]),main[data-reason=empty] .skip:not([data-reason=empty]){display:none}
 .page-footer{color:var(--faint);font-size:12px;padding-top:24px;padding-bottom:40px}
 `;
@@ -374,6 +386,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
       }
       container[i] = into;
       var art = renderPost(post);
+      if (post.g) box.classList.add('has-flagged');
       if (parent >= 0 && kids[parent] === 1) art.classList.add('continued');
       if (kids[i] === 1) art.classList.add('continues');
       into.appendChild(art);
@@ -439,6 +452,9 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     } else {
       st.sentinel = null;
       st.sec.style.minHeight = '';
+      // Drawn months far from the viewport skip layout and paint (content-visibility), so a page
+      // with every month drawn stays fast; 'auto' keeps their last real height for the scrollbar.
+      st.sec.style.containIntrinsicSize = 'auto ' + st.sec.getAttribute('data-est') + 'px';
       st.sec.classList.add('done');
     }
     if (!firstDone) {
@@ -513,9 +529,22 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     if (key && byKey[key]) renderAll(key);
     var target = document.getElementById(stepId);
     if (!target) return;
-    target.scrollIntoView({ block: 'center' });
     target.classList.add('flash');
     setTimeout(function () { target.classList.remove('flash'); }, 1600);
+    // Months around the target are drawn as it comes into view and replace their estimated height
+    // with the real one; keep re-centring until the target stops moving (at most ~1.5 s).
+    var frames = 0;
+    var still = 0;
+    var lastTop = null;
+    (function settle() {
+      var top = target.getBoundingClientRect().top;
+      var wanted = (window.innerHeight - target.offsetHeight) / 2;
+      if (Math.abs(top - wanted) > 4) target.scrollIntoView({ block: 'center' });
+      still = lastTop !== null && Math.abs(top - lastTop) < 1 ? still + 1 : 0;
+      lastTop = target.getBoundingClientRect().top;
+      frames += 1;
+      if (still < 5 && frames < 90) requestAnimationFrame(settle);
+    })();
   }
 
   document.addEventListener('click', function (ev) {
@@ -535,6 +564,8 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     var jumpLink = t.closest('a[data-jump]');
     if (jumpLink) {
       ev.preventDefault();
+      // The results sit in the sticky toolbar: fold them so the post is not hidden behind them.
+      if (jumpLink.closest('#results')) results.hidden = true;
       jump(jumpLink.getAttribute('data-jump'), jumpLink.getAttribute('data-month'));
       return;
     }
@@ -569,21 +600,86 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
   [showPosts, showSkips, reason, flagged].forEach(function (c) { c.addEventListener('change', applyFilters); });
   applyFilters();
 
+  // Search over every month's data (parsed on first use), not only the drawn months, so a 100k
+  // archive can be searched without drawing it. Results jump to the post.
+  var search = document.getElementById('search');
+  var results = document.getElementById('results');
+  var MAX_RESULTS = 200;
+  var searchTimer = null;
+  function snippet(text, at, len) {
+    var start = Math.max(0, at - 40);
+    var frag = document.createDocumentFragment();
+    frag.appendChild(document.createTextNode((start > 0 ? '\u2026' : '') + text.slice(start, at).replace(/\s+/g, ' ')));
+    frag.appendChild(el('mark', null, text.slice(at, at + len)));
+    frag.appendChild(document.createTextNode(text.slice(at + len, at + len + 120).replace(/\s+/g, ' ')));
+    return frag;
+  }
+  function runSearch() {
+    var q = search.value.trim().toLowerCase();
+    results.textContent = '';
+    if (q.length < 2) { results.hidden = true; return; }
+    var found = 0;
+    var list = document.createDocumentFragment();
+    function consider(item, key, isSkip) {
+      var text = item.x || '';
+      var at = text.toLowerCase().indexOf(q);
+      if (at < 0 && item.w) { text = item.w; at = text.toLowerCase().indexOf(q); }
+      if (at < 0) return;
+      found += 1;
+      if (found > MAX_RESULTS) return;
+      var id = isSkip ? (item.i || 'skip:' + item.s) : postId(item);
+      var a = el('a', isSkip ? 'skipped' : null);
+      a.href = '#' + id;
+      a.setAttribute('data-jump', id);
+      a.setAttribute('data-month', key);
+      a.appendChild(el('time', null, (item.d || '').slice(0, 10)));
+      if (isSkip) a.appendChild(document.createTextNode('[skipped] '));
+      a.appendChild(snippet(text, at, q.length));
+      list.appendChild(a);
+    }
+    sections.forEach(function (sec) {
+      var key = sec.getAttribute('data-month');
+      var st = ensure(key);
+      for (var i = 0; i < st.entries.length; i++) {
+        var e = st.entries[i];
+        if (e.t === 1) consider(e, key, true);
+        else for (var k = 0; k < e.p.length; k++) consider(e.p[k], key, false);
+      }
+    });
+    var head = el('p', null, found === 0 ? 'No post contains \u201c' + search.value.trim() + '\u201d.' : found.toLocaleString('en-US') + (found === 1 ? ' match' : ' matches') + (found > MAX_RESULTS ? ', the first ' + MAX_RESULTS + ' below' : '') + '.');
+    results.appendChild(head);
+    results.appendChild(list);
+    results.hidden = false;
+  }
+  search.addEventListener('input', function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(runSearch, 250);
+  });
+  search.addEventListener('focus', function () {
+    if (results.hidden && results.firstChild && search.value.trim().length >= 2) results.hidden = false;
+  });
+  search.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter') { clearTimeout(searchTimer); runSearch(); }
+    if (ev.key === 'Escape') { search.value = ''; runSearch(); }
+  });
+
   var allButton = document.getElementById('render-all');
   allButton.addEventListener('click', function () {
     allButton.disabled = true;
     var i = 0;
-    // One month per task keeps the page responsive while everything is drawn.
+    // Months are drawn in ~50 ms slices, so the page stays responsive while everything is drawn.
     (function step() {
+      var start = performance.now();
+      while (i < sections.length && performance.now() - start < 50) {
+        near.unobserve(sections[i]);
+        renderAll(sections[i].getAttribute('data-month'));
+        i += 1;
+      }
       if (i >= sections.length) {
-        allButton.textContent = 'Everything shown';
+        allButton.textContent = 'All shown';
         document.body.setAttribute('data-all-rendered', 'true');
         return;
       }
-      var key = sections[i].getAttribute('data-month');
-      near.unobserve(sections[i]);
-      renderAll(key);
-      i += 1;
       allButton.textContent = 'Drawing ' + i + ' / ' + sections.length;
       setTimeout(step, 0);
     })();

@@ -544,12 +544,16 @@ function renderToolbar(stats: PlanSummary): string {
   const options = SKIP_REASONS.filter((r) => stats.skippedByReason[r] > 0)
     .map((r) => `<option value="${r}">${escapeHtml(reasonLabel(r))} (${formatCount(stats.skippedByReason[r])})</option>`)
     .join('');
-  return `<div class="toolbar" role="toolbar" aria-label="Filters">
+  return `<div class="toolbar" role="toolbar" aria-label="Search and filters">
+<div class="toolbar-row"><input type="search" id="search" placeholder="Search all posts and skipped posts…" aria-label="Search" autocomplete="off">
+<button type="button" id="render-all" title="Draw every month now: slow for very large archives, but lets the browser's own Find see everything">Show all</button></div>
+<div class="toolbar-row">
 <label><input type="checkbox" id="show-posts" checked> Posts</label>
 <label><input type="checkbox" id="show-skips" checked> Skipped</label>
-<select id="skip-reason" aria-label="Skip reason"><option value="">All reasons</option>${options}</select>
-<label><input type="checkbox" id="only-flagged"> Only with warnings</label>
-<button type="button" id="render-all" title="Draw every month now (slow for very large archives; lets the browser's Find search everything)">Show everything</button>
+<select id="skip-reason" aria-label="Skip reason"><option value="">All skip reasons</option>${options}</select>
+<label><input type="checkbox" id="only-flagged"> With warnings only</label>
+</div>
+<div id="results" class="results" hidden></div>
 </div>`;
 }
 
