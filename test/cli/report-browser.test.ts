@@ -94,6 +94,10 @@ describe('the HTML dry-run report in Chromium', () => {
     ]);
     const { page, errors, requests, url } = await open(plan, 'showcase', thumbnails);
     await showEverything(page);
+    // The artifact: the whole page as a user first sees it (content warning still folded).
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
 
     const postSteps = plan.steps.filter((s) => s.type === 'post').length;
     const skipSteps = plan.steps.filter((s) => s.type === 'skip').length;
@@ -181,9 +185,6 @@ describe('the HTML dry-run report in Chromium', () => {
     await page.click('[id="post:1000000000000000010"] .quote a[data-jump]');
     await expect.poll(() => page.locator('[id="post:1000000000000000001"]').evaluate((e) => e.classList.contains('flash'))).toBe(true);
 
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
 
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
