@@ -14,8 +14,9 @@ import { parseAccount, parseAccountRefs, parseGrailbirdAccount, parseLists, pars
 import { ArrayScanner } from '../parse/array-scanner.js';
 import { parseGrailbirdCsv } from '../parse/grailbird-csv.js';
 import { parseJsFile } from '../parse/js-file.js';
+import { collectDeletedTweetNames } from '../parse/deleted-names.js';
 import { parseDmAddresses, toAddressHints } from '../parse/dm.js';
-import { detectLayout, layoutFromGlobals, type ArchiveLayout, type LayoutEntry } from '../parse/layout.js';
+import { detectLayout, layoutFromGlobals, type ArchiveLayout, type LayoutEntry, type MediaDir } from '../parse/layout.js';
 import { NameCollector } from '../parse/names.js';
 import { NoteJoiner, parseNotes, type Note } from '../parse/notes.js';
 import { normaliseTweet, type MediaFile, type MediaLookup, type TweetContext } from '../parse/tweet.js';
@@ -165,6 +166,7 @@ class Reader {
     if (joiner) this.emitUnmatchedNotes(joiner.unmatched(), account, `${this.layout.dataDir}note-tweet.js`);
 
     await this.readMoments(`${data}moment.js`);
+    collectDeletedTweetNames(await this.readArray(`${data}deleted-tweets.js`), this.names, account.accountId);
     const graph = await this.readGraph(data);
     const profile = await this.readProfile(data);
     const addressHints = await this.readDirectMessages(data, account);
@@ -204,32 +206,40 @@ class Reader {
     return [...parts.values()].sort((a, b) => partNumber(a.entry.path) - partNumber(b.entry.path) || a.entry.path.localeCompare(b.entry.path));
   }
 
-  private mediaDir(declared: string | null, data: string, candidates: readonly string[]): string | null {
+  private mediaDir(declared: string | null, data: string, candidates: readonly string[]): MediaDir | null {
     const options = [...(declared ? [declared.replace(/\/?$/, '/').toLowerCase()] : []), ...candidates.map((c) => `${data}${c}/`)];
-    const keys = [...this.layout.files.keys()];
-    return options.find((dir) => keys.some((k) => k.startsWith(dir))) ?? null;
+    for (const dir of options) {
+      const found = this.layout.mediaDirs.get(dir);
+      if (found) return found;
+    }
+    return null;
   }
 
-  private mediaLookup(dir: string | null): MediaLookup {
-    const byName = new Map<string, MediaFile>();
-    const byPost = new Map<string, MediaFile[]>();
-    if (dir) {
-      for (const [rel, entry] of this.layout.files) {
-        if (!rel.startsWith(dir)) continue;
-        const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
-        if (rel.slice(dir.length).includes('/')) continue;
-        const file: MediaFile = { path: entry.path, name, bytes: entry.size };
-        byName.set(name, file);
-        const dash = name.indexOf('-');
-        if (dash > 0) {
-          const postId = name.slice(0, dash);
-          const list = byPost.get(postId);
-          if (list) list.push(file);
-          else byPost.set(postId, [file]);
+  /** Media files by name through the archive's own entry index; `<postId>-*` by binary search. */
+  private mediaLookup(dir: MediaDir | null): MediaLookup {
+    if (!dir) return { byName: () => null, byPost: () => [] };
+    const toFile = (entry: LayoutEntry): MediaFile => ({ path: entry.path, name: entry.path.slice(dir.prefix.length), bytes: entry.size });
+    let sorted: LayoutEntry[] | null = null;
+    return {
+      byName: (name) => {
+        const entry = this.files.entry(dir.prefix + name);
+        return entry ? toFile(entry) : null;
+      },
+      byPost: (postId) => {
+        sorted ??= [...dir.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        const prefix = `${dir.prefix}${postId}-`;
+        let lo = 0;
+        let hi = sorted.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (sorted[mid]!.path < prefix) lo = mid + 1;
+          else hi = mid;
         }
-      }
-    }
-    return { byName: (name) => byName.get(name) ?? null, byPost: (postId) => byPost.get(postId) ?? [] };
+        const out: MediaFile[] = [];
+        for (let i = lo; i < sorted.length && sorted[i]!.path.startsWith(prefix); i++) out.push(toFile(sorted[i]!));
+        return out;
+      },
+    };
   }
 
   private context(account: SourceAccount, media: MediaLookup, circleIds: ReadonlySet<string>, notes: NoteJoiner | null): TweetContext {
@@ -372,8 +382,7 @@ class Reader {
   private async readProfile(data: string): Promise<SourceProfile | null> {
     const parsed = parseProfile(await this.readArray(`${data}profile.js`));
     if (!parsed) return null;
-    const dir = `${data}profile_media/`;
-    const files = [...this.layout.files].filter(([rel]) => rel.startsWith(dir) && !rel.slice(dir.length).includes('/')).map(([, e]) => e.path);
+    const files = (this.layout.mediaDirs.get(`${data}profile_media/`)?.entries ?? []).map((e) => e.path);
     // profile_media/<accountId>-<basename(avatarMediaUrl)> and <accountId>-<last segment of headerMediaUrl>.jpg (§6.2)
     const pick = (url: string | null): string | null => {
       if (!url) return null;
