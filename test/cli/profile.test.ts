@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type MastodonTestServer, type ProfileName } from '../support/mastodon-server/index.js';
 import { runCli } from '../support/run-cli.js';
@@ -52,6 +53,27 @@ describe.each<ProfileName>(['mastodon', 'gotosocial'])('fledge profile on %s', (
       { name: 'Location', value: 'Leeds, UK' },
       { name: 'Formerly on Twitter', value: 'https://twitter.com/wren_makes' },
     ]);
+  });
+
+  it('on a terminal it asks first: "n" changes nothing, "y" applies', async () => {
+    const ask = async (answer: string) => {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true });
+      return runCli(['profile', FIXTURE, '--instance', server.url, '--no-expand-links'], {
+        env: { FLEDGE_TOKEN: token, HOME: work },
+        cwd: work,
+        stdin,
+        onStderr: (text) => {
+          if (text.includes('[y/N]')) stdin.write(`${answer}\n`);
+        },
+      });
+    };
+    const no = await ask('n');
+    expect(no.code, no.stderr).toBe(0);
+    expect(no.stderr).toContain('Nothing was changed.');
+    expect(server.owner().displayName).toBe('Alice');
+    const yes = await ask('y');
+    expect(yes.code, yes.stderr).toBe(0);
+    expect(server.owner().displayName).toBe('Wren ✂️');
   });
 
   it('without --yes and without a terminal it refuses (exit 2) and changes nothing', async () => {
