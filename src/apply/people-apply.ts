@@ -112,6 +112,8 @@ export interface PeopleApplyResult {
   readonly reconciled: number;
   readonly skipped: number;
   readonly failed: readonly { readonly step: string; readonly reason: string }[];
+  /** Steps left for a later run because a step they depend on failed (list members whose follow failed). */
+  readonly notRun: readonly { readonly step: string; readonly reason: string }[];
 }
 
 interface Step {
@@ -121,6 +123,8 @@ interface Step {
   readonly run: () => Promise<{ listId?: string }>;
   /** After an unfinished attempt: did it land? */
   readonly landed: () => Promise<{ listId?: string } | null>;
+  /** A reason not to run this step now (not journaled, so a later run tries again), or null. */
+  readonly blockedBy?: () => string | null;
 }
 
 /**
@@ -138,6 +142,7 @@ export async function applyPeople(ctx: PeopleCallContext, d: PeopleDecisions): P
   const relationOf = async (id: string) => (await governedCall(ctx, 'read', () => client.relationships([id], o))).data.find((r) => r.id === id) ?? null;
   const steps: Step[] = [];
   const followedIds = new Map<string, string>(); // lower acct → instance id, for list members
+  const failedTargets = new Set<string>();
   for (const x of d.decisions) {
     if (!x.instanceId || !x.acct) continue;
     const id = x.instanceId;
@@ -158,10 +163,14 @@ export async function applyPeople(ctx: PeopleCallContext, d: PeopleDecisions): P
     }
   }
   const listIds = new Map<string, string>();
+  // Follows that failed in this run cannot join a list (list_account.rb :must_be_following). A follow
+  // that failed in an earlier run is tried again before the lists, so only this run's outcome counts.
+  const followFailed = (id: string): boolean => failedTargets.has(id);
   for (const l of d.lists) {
     const members = l.members.map((m) => followedIds.get(m.toLowerCase())).filter((x): x is string => !!x);
     if (members.length === 0) continue;
     const createId = `list:${l.title.toLowerCase()}`;
+    const noMember = (): string | null => (members.every(followFailed) ? `no member of "${l.title}" could be followed` : null);
     const findList = async () => (await governedCall(ctx, 'read', () => client.listLists(o))).data.find((x) => x.title === l.title) ?? null;
     steps.push({
       id: createId,
@@ -179,6 +188,7 @@ export async function applyPeople(ctx: PeopleCallContext, d: PeopleDecisions): P
         if (found) listIds.set(createId, found.id);
         return found ? { listId: found.id } : null;
       },
+      blockedBy: noMember,
     });
     for (const member of members) {
       steps.push({
@@ -197,6 +207,7 @@ export async function applyPeople(ctx: PeopleCallContext, d: PeopleDecisions): P
           return {};
         },
         landed: async () => null, // adding twice is answered 422 "taken", handled above
+        blockedBy: () => (followFailed(member) ? 'the follow failed, and list members must be followed' : null),
       });
     }
   }
@@ -216,6 +227,7 @@ export async function applyPeople(ctx: PeopleCallContext, d: PeopleDecisions): P
   let reconciled = 0;
   let skipped = 0;
   const failed: { step: string; reason: string }[] = [];
+  const notRun: { step: string; reason: string }[] = [];
   journal.append({ type: 'run', event: 'start', at: ctx.clock.now(), detail: `${steps.length} steps` });
   let done = 0;
   try {
@@ -239,6 +251,14 @@ export async function applyPeople(ctx: PeopleCallContext, d: PeopleDecisions): P
           continue;
         }
       }
+      const blocked = step.blockedBy?.() ?? null;
+      if (blocked) {
+        skipped++;
+        done++;
+        notRun.push({ step: step.id, reason: blocked });
+        ctx.onProgress?.({ phase: 'apply', step: step.id, done, total: steps.length, outcome: 'skipped' });
+        continue;
+      }
       journal.append({ type: 'started', step: step.id, at: ctx.clock.now(), target: step.target });
       try {
         const result = await step.run();
@@ -251,6 +271,7 @@ export async function applyPeople(ctx: PeopleCallContext, d: PeopleDecisions): P
         const reason = error.serverMessage ?? error.message;
         journal.append({ type: 'failed', step: step.id, at: ctx.clock.now(), code: error.code, reason });
         failed.push({ step: step.id, reason });
+        if (step.kind === 'follow') failedTargets.add(step.target);
         done++;
         ctx.onProgress?.({ phase: 'apply', step: step.id, done, total: steps.length, outcome: 'failed' });
       }
@@ -258,5 +279,5 @@ export async function applyPeople(ctx: PeopleCallContext, d: PeopleDecisions): P
   } finally {
     journal.append({ type: 'run', event: 'stop', at: ctx.clock.now(), detail: `sent ${sent}, reconciled ${reconciled}, skipped ${skipped}, failed ${failed.length}` });
   }
-  return { sent, reconciled, skipped, failed };
+  return { sent, reconciled, skipped, failed, notRun };
 }

@@ -13,6 +13,7 @@ import { seedPeople } from './follows-support.js';
 
 const FIXTURE = path.resolve('fixtures/archives/people');
 const MAPS = ['map.csv', 'map-by-id.csv', 'following_accounts.csv'].map((f) => path.resolve('fixtures/people', f));
+const LISTS = path.resolve('fixtures/people/lists.csv');
 
 async function importCsv(server: MastodonTestServer, token: string, type: string, file: string): Promise<number> {
   const form = new FormData();
@@ -45,7 +46,7 @@ describe('exported CSVs read back through GoToSocial POST /api/v1/import', () =>
 
   it('every row of following, blocked and muted is accepted', async () => {
     const out = path.join(work, 'out');
-    const r = await runCli(['follows', FIXTURE, '--map', ...MAPS, '--instance', source.url, '--export', out], { env: { FLEDGE_TOKEN: source.issueToken(), HOME: work }, cwd: work });
+    const r = await runCli(['follows', FIXTURE, '--map', ...MAPS, '--lists', LISTS, '--instance', source.url, '--export', out], { env: { FLEDGE_TOKEN: source.issueToken(), HOME: work }, cwd: work });
     expect(r.code, r.stderr).toBe(0);
     const following = path.join(out, 'following_accounts.csv');
     expect(lines(following)).toEqual([
@@ -63,6 +64,11 @@ describe('exported CSVs read back through GoToSocial POST /api/v1/import', () =>
     expect(await importCsv(target, token, 'blocks', path.join(out, 'blocked_accounts.csv'))).toBe(202);
     expect(await importCsv(target, token, 'mutes', path.join(out, 'muted_accounts.csv'))).toBe(202);
 
+    // GoToSocial's model also names a lists import; its rows are Mastodon's `List name,acct`.
+    const lists = path.join(out, 'lists.csv');
+    expect(lines(lists)).toEqual(['zine friends,carol@elsewhere.example', 'zine friends,bob@remote.example', 'Paper,hank@paper.example']);
+    expect(await importCsv(target, token, 'lists', lists)).toBe(202);
+
     const me = target.owner().id;
     const acct = (id: string) => {
       const a = target.state.accounts.get(id)!;
@@ -73,7 +79,9 @@ describe('exported CSVs read back through GoToSocial POST /api/v1/import', () =>
       ['following', 6],
       ['blocks', 1],
       ['mutes', 1],
+      ['lists', 3],
     ]);
+    expect(imports[3]!.rows).toEqual(lines(lists).map((l) => l.split(',')));
     const followed = [...target.state.follows.values()].filter((f) => f.accountId === me).map((f) => acct(f.targetId)).sort();
     expect(followed).toEqual(lines(following).slice(1).map((l) => l.split(',')[0]).sort());
     expect([...target.state.follows.values()].every((f) => f.reblogs && !f.notify)).toBe(true);

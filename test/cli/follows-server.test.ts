@@ -114,6 +114,19 @@ describe.each<ProfileName>(['mastodon', 'gotosocial'])('fledge follows --follow 
     expect([...followPosts(server).values()]).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
+  it('a follow the server refuses is journaled as failed, the rest goes on, exit 1', async () => {
+    const hank = server.findAccount('hank@paper.example')!;
+    server.addFault({ method: 'POST', path: `/api/v1/accounts/${hank.id}/follow`, action: { type: 'status', status: 403, body: { error: 'This action is not allowed' } } });
+    const r = await run(['--follow', '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('failed follow:hank@paper.example: This action is not allowed');
+    expect(followsOf(server)).toEqual(['alice@example.social', 'bob@remote.example', 'carol@elsewhere.example', 'erin@remote.example', 'frank@new.example']);
+    // The list that needed hank still gets its other members; blocks and mutes still happen.
+    expect(server.lists().map((l) => l.title)).toEqual(['zine friends']);
+    expect(server.state.blocks.size).toBe(1);
+    expect(server.state.mutes.size).toBe(1);
+  });
+
   it('without --yes and without a terminal it refuses to write (exit 2)', async () => {
     const r = await run(['--follow']);
     expect(r.code).toBe(2);

@@ -207,6 +207,7 @@ export async function runFollows(io: CliIo, archiveArg: string, options: Follows
     }
     io.stderr.write(`${summary}\n`);
     for (const f of result.failed) io.stderr.write(`  failed ${f.step}: ${f.reason}\n`);
+    for (const f of result.notRun) io.stderr.write(`  not done ${f.step}: ${f.reason}\n`);
     return result.failed.length > 0 ? EXIT.someFailed : EXIT.ok;
   } catch (error) {
     // After Ctrl-C every failure is the interruption itself (an aborted wait or request); the journal is already flushed.
