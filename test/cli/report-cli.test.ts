@@ -75,6 +75,7 @@ describe('readReportThumbnails', () => {
     label: 'test.zip',
     kind: 'zip',
     entries: Object.entries(files).map(([p, b]) => ({ path: p, size: b.length })),
+    entry: (p: string) => (files[p] ? { path: p, size: files[p].length } : undefined),
     warnings: [],
     openStream: () => Promise.reject(new Error('not used')),
     readBuffer: (p) => (files[p] ? Promise.resolve(files[p]) : Promise.reject(new Error(`no ${p}`))),

@@ -38,6 +38,8 @@ export interface ArchiveFiles {
    * Many streams may be open at once.
    */
   openStream(path: string): Promise<Readable>;
+  /** The entry at exactly this path, if any (a lookup, no I/O). */
+  entry(path: string): ArchiveEntry | undefined;
   /** Read one (small) entry fully; same errors as openStream. */
   readBuffer(path: string): Promise<Buffer>;
   /** Destroys open streams and releases the file descriptor. Idempotent. */

@@ -41,6 +41,7 @@ function isInside(root: string, target: string): boolean {
 export async function openFolderFiles(label: string, folder: string): Promise<ArchiveFiles> {
   const entries: ArchiveEntry[] = [];
   const files = new Map<string, string>();
+  const byPath = new Map<string, ArchiveEntry>();
   const warnings: ArchiveWarning[] = [];
   let root: string;
   try {
@@ -68,7 +69,9 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
         const stat = await fs.promises.stat(full).catch((error: unknown) => {
           throw readError(label, path, error);
         });
-        entries.push({ path, size: stat.size });
+        const entry = { path, size: stat.size };
+        entries.push(entry);
+        byPath.set(path, entry);
         files.set(path, full);
       } else if (child.isSymbolicLink()) {
         let target: string;
@@ -89,7 +92,9 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
           continue;
         }
         if (stat.isFile()) {
-          entries.push({ path, size: stat.size });
+          const entry = { path, size: stat.size };
+          entries.push(entry);
+          byPath.set(path, entry);
           files.set(path, target);
         } else if (stat.isDirectory() && !visited.has(target)) {
           visited.add(target);
@@ -158,5 +163,5 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
     );
   }
 
-  return { label, kind: 'folder', entries, warnings, openStream, readBuffer, close };
+  return { label, kind: 'folder', entries, warnings, openStream, readBuffer, entry: (path: string) => byPath.get(path), close };
 }

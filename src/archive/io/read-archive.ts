@@ -13,6 +13,7 @@ import type { AddressHint } from '../../domain/people.js';
 import { parseAccount, parseAccountRefs, parseGrailbirdAccount, parseLists, parseProfile, toProfile, toRefs } from '../parse/account.js';
 import { ArrayScanner } from '../parse/array-scanner.js';
 import { parseGrailbirdCsv } from '../parse/grailbird-csv.js';
+import { IdSet } from '../parse/id-set.js';
 import { parseJsFile } from '../parse/js-file.js';
 import { collectDeletedTweetNames } from '../parse/deleted-names.js';
 import { parseDmAddresses, toAddressHints } from '../parse/dm.js';
@@ -82,7 +83,7 @@ export async function scanArchive(input: string, onPost: (post: SourcePost) => v
 class Reader {
   private readonly warnings: ArchiveWarning[] = [];
   private readonly names = new NameCollector();
-  private readonly seen = new Set<string>();
+  private readonly seen = new IdSet();
   private readonly chains = new Map<string, { post: SourcePost; chain: readonly string[] }[]>();
   private done = 0;
   private total = 0;
@@ -273,8 +274,7 @@ class Reader {
   private accept(result: ReturnType<typeof normaliseTweet>, community: boolean): void {
     if (!result) return;
     const post = community ? { ...result.post, community: true } : result.post;
-    if (this.seen.has(post.id)) return; // the same post in two parts or files (§12 gotcha 26)
-    this.seen.add(post.id);
+    if (!this.seen.add(post.id)) return; // the same post in two parts or files (§12 gotcha 26)
     if (result.editChain) {
       const key = result.editChain[0]!;
       const list = this.chains.get(key);

@@ -15,8 +15,40 @@ export interface ArchiveLayout {
   readonly dataDir: string;
   /** Only for Grailbird: the 2013 variant with data/csv/ and no root tweets.csv. */
   readonly generation: ArchiveGeneration | null;
-  /** Entries under the root, keyed by lower-cased path relative to the root. */
+  /** Data entries under the root, keyed by lower-cased path relative to the root (media folders excluded). */
   readonly files: ReadonlyMap<string, LayoutEntry>;
+  /**
+   * Media folders (`tweets_media/`, `profile_media/`, …: every folder named `*_media`), keyed by their
+   * lower-cased path relative to the root with a trailing slash. Kept apart from `files` because an
+   * archive has one entry per media file (100k+): no per-entry key strings are made for them.
+   */
+  readonly mediaDirs: ReadonlyMap<string, MediaDir>;
+}
+
+export interface MediaDir {
+  /** The folder's path in the input, as stored (original case), with a trailing slash. */
+  readonly prefix: string;
+  readonly entries: readonly LayoutEntry[];
+}
+
+function splitMedia(entries: Iterable<LayoutEntry>, root: string): { files: Map<string, LayoutEntry>; mediaDirs: Map<string, MediaDir> } {
+  const files = new Map<string, LayoutEntry>();
+  const dirs = new Map<string, { prefix: string; entries: LayoutEntry[] }>();
+  for (const entry of entries) {
+    if (!entry.path.startsWith(root)) continue;
+    const slash = entry.path.lastIndexOf('/');
+    const dir = slash > root.length ? entry.path.slice(root.length, slash).toLowerCase() : '';
+    if (dir === '__macosx' || dir.startsWith('__macosx/')) continue;
+    if (dir.endsWith('_media')) {
+      const key = `${dir}/`;
+      const found = dirs.get(key);
+      if (found) found.entries.push(entry);
+      else dirs.set(key, { prefix: entry.path.slice(0, slash + 1), entries: [entry] });
+      continue;
+    }
+    files.set(entry.path.slice(root.length).toLowerCase(), entry);
+  }
+  return { files, mediaDirs: dirs };
 }
 
 const MAX_DEPTH = 3;
@@ -61,20 +93,14 @@ export function detectLayout(entries: readonly LayoutEntry[], label: string): Ar
     });
   }
   const root = best.root;
-  const files = new Map<string, LayoutEntry>();
-  for (const entry of entries) {
-    if (!entry.path.startsWith(root)) continue;
-    const rel = entry.path.slice(root.length).toLowerCase();
-    if (rel.startsWith('__macosx/')) continue;
-    files.set(rel, entry);
-  }
+  const { files, mediaDirs } = splitMedia(entries, root);
   let generation: ArchiveGeneration | null = null;
   if (best.kind === 'grailbird') {
     const hasRootCsv = files.has('tweets.csv');
     const hasMonthlyCsv = [...files.keys()].some((k) => /^data\/csv\/\d{4}_\d{2}\.csv$/.test(k));
     generation = !hasRootCsv && hasMonthlyCsv ? 'grailbird-csv' : 'grailbird';
   }
-  return { kind: best.kind, root, dataDir: best.kind === 'ytd' && best.data ? root + 'data/' : root, generation, files };
+  return { kind: best.kind, root, dataDir: best.kind === 'ytd' && best.data ? root + 'data/' : root, generation, files, mediaDirs };
 }
 
 /**
@@ -90,5 +116,5 @@ export function layoutFromGlobals(found: readonly { entry: LayoutEntry; globalNa
     files.set(`${base}${part > 0 ? `-part${part}` : ''}.js`, entry);
   }
   if (![...files.keys()].some((k) => /^(tweets?(-part\d+)?|account)\.js$/.test(k))) return null;
-  return { kind: 'ytd', root: '', dataDir: '', generation: null, files };
+  return { kind: 'ytd', root: '', dataDir: '', generation: null, files, mediaDirs: new Map() };
 }
