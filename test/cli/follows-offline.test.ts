@@ -25,6 +25,8 @@ describe('fledge follows (offline)', () => {
     expect(r.stdout).toContain('@carol_t → carol@elsewhere.example   [high: ' + MAP + ' line 2]');
     expect(r.stdout).toContain('Would block, once verified (1):\n  @spammer_x → spammer@remote.example');
     expect(r.stderr).toContain('line 6: "dave@gmail.com" is an e-mail address, not a fediverse handle; skipped');
+    expect(r.stdout).toContain(`Next:\n  fledge follows ${FIXTURE} --map ${MAP} --export people/`);
+    expect(r.stdout).toContain(`fledge follows ${FIXTURE} --map ${MAP} --instance https://your.server`);
   });
 
   it('--json prints exactly one JSON document', async () => {

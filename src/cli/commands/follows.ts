@@ -184,7 +184,7 @@ export async function runFollows(io: CliIo, archiveArg: string, options: Follows
     if (options.json) {
       io.stdout.write(`${JSON.stringify(toJson(archive, plan, decisions, target, options), null, 2)}\n`);
     } else {
-      io.stdout.write(renderPeopleSummary(plan, decisions, { owner: archive.account.username, target, followsPerDay }));
+      io.stdout.write(renderPeopleSummary(plan, decisions, { owner: archive.account.username, target, followsPerDay, next: nextSteps(archiveArg, options, decisions) }));
       if (options.export) io.stdout.write(`\nWrote following_accounts.csv, blocked_accounts.csv, muted_accounts.csv, lists.csv and people-review.csv to ${options.export}\n`);
     }
     if (!options.follow || options.dryRun) return EXIT.ok;
@@ -220,6 +220,19 @@ export async function runFollows(io: CliIo, archiveArg: string, options: Follows
   } finally {
     journal?.close();
   }
+}
+
+/** What to run next, given what this run did (only for the text output of a preview). */
+function nextSteps(archive: string, options: FollowsOptions, d: PeopleDecisions): string[] {
+  if (options.follow && !options.dryRun) return [];
+  const a = /\s/.test(archive) ? JSON.stringify(archive) : archive;
+  const maps = (options.map ?? []).map((m) => ` --map ${m}`).join('');
+  const out: string[] = [];
+  if (!options.export) out.push(`fledge follows ${a}${maps} --export people/    # Mastodon import files + people-review.csv to fill in`);
+  if (!options.map?.length && d.totals.unresolved > 0) out.push(`fledge follows ${a} --map people/people-review.csv    # after filling in the addresses you know`);
+  if (!d.verified && d.totals.found > 0) out.push(`fledge follows ${a}${maps} --instance https://your.server    # check every address (log in first: fledge login)`);
+  if (d.verified && d.totals.toFollow + d.totals.toBlock + d.totals.toMute > 0) out.push(`fledge follows ${a}${maps} --instance ${options.instance ?? 'https://your.server'} --follow    # do it (400 follows/day on Mastodon)`);
+  return out;
 }
 
 async function preflightOrExplain(client: ReturnType<typeof createInstanceClient>, instance: string, _io: CliIo): Promise<Preflight> {

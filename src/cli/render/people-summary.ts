@@ -13,6 +13,8 @@ export interface PeopleSummaryContext {
   readonly limit?: number;
   /** The follows budget per day, for the ETA (400 on Mastodon), or null. */
   readonly followsPerDay?: number | null;
+  /** Suggested next commands, already filled in with the user's archive path. */
+  readonly next?: readonly string[];
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -73,6 +75,10 @@ export function renderPeopleSummary(plan: PeoplePlan, d: PeopleDecisions, ctx: P
   if (t.toFollow > 0 && ctx.followsPerDay) {
     const days = Math.ceil(t.toFollow / ctx.followsPerDay);
     lines.push(`Following ${n(t.toFollow)} accounts through the API takes ${days === 1 ? 'under a day' : `about ${days} days`} at ${n(ctx.followsPerDay)} follows per day; Mastodon's web import of following_accounts.csv has no daily limit.`);
+  }
+  if (ctx.next && ctx.next.length > 0) {
+    while (lines.at(-1) === '') lines.pop();
+    lines.push('', 'Next:', ...ctx.next.map((x) => `  ${x}`));
   }
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }
