@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type {
   MigrationPlan,
   PlanMedia,
+  PlanStep,
   PlanWarning,
   PostStep,
   SkipReason,
@@ -224,6 +225,15 @@ interface BuiltReport {
   readonly contentWarnings: number;
 }
 
+/** The source fields shared by post and skip rows; `i` and `u` only when they cannot be derived. */
+function setSourceFields(row: PostRow | SkipRow, step: PlanStep, usualId: string, urlBase: string | null): void {
+  if (step.id !== usualId) row.i = step.id;
+  row.s = step.source.id;
+  row.d = step.source.createdAt;
+  if (urlBase === null || step.source.url !== urlBase + step.source.id) row.u = step.source.url;
+  if (step.source.kind !== 'original') row.k = step.source.kind;
+}
+
 /** Group the plan into month sections of threads and skips; pure, exported for tests. */
 function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltReport {
   const urlBase = detectUrlBase(plan);
@@ -251,24 +261,16 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     // Step ids follow domain/plan.ts StepId (`post:<id>`, `post:<id>#<n>`, `skip:<id>`): stored only
     // when a (hand-edited) plan departs from that, the page derives them otherwise (~35 bytes a step).
     const usualId = step.type === 'skip' ? `skip:${step.source.id}` : step.part === 1 ? `post:${step.source.id}` : `post:${step.source.id}#${step.part}`;
-    const sourceFields = {
-      ...(step.id === usualId ? {} : { i: step.id }),
-      s: step.source.id,
-      d: step.source.createdAt,
-      ...(urlBase !== null && step.source.url === urlBase + step.source.id ? {} : { u: step.source.url }),
-      ...(step.source.kind === 'original' ? {} : { k: step.source.kind }),
-    };
+    // Plain assignments rather than object spreads: this loop runs once per step (100k+).
     const warnings = stepWarnings.get(step.id);
     if (step.type === 'skip') {
       const skip: SkipStep = step;
-      const row: SkipRow = {
-        t: 1,
-        ...sourceFields,
-        r: skip.reason,
-        e: skip.detail,
-        x: skip.sourceText,
-        ...(warnings ? { g: warnings } : {}),
-      };
+      const row = { t: 1 } as SkipRow;
+      setSourceFields(row, step, usualId, urlBase);
+      row.r = skip.reason;
+      row.e = skip.detail;
+      row.x = skip.sourceText;
+      if (warnings) row.g = warnings;
       const month = monthKey(skip.source.createdAt);
       stepMonth.set(step.id, month);
       entries.push({ month, date: skip.source.createdAt, order: order++, row });
@@ -276,38 +278,38 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     }
 
     if (step.spoilerText !== null && step.spoilerText !== '') contentWarnings += 1;
-    const media: MediaRow[] = step.media.map((m) => {
-      const u = thumbFor(m);
-      return {
-        f: m.file,
-        t: m.mimeType,
-        b: m.bytes,
-        k: m.kind,
-        ...(m.altText !== null && m.altText !== '' ? { a: m.altText } : {}),
-        ...(u === undefined ? {} : { u }),
-      };
-    });
     const parent = step.dependsOn === null ? undefined : threadOf.get(step.dependsOn);
-    const row: PostRow = {
-      ...sourceFields,
-      p: -1,
-      x: step.text,
-      ...(step.spoilerText !== null && step.spoilerText !== '' ? { w: step.spoilerText } : {}),
-      ...(step.visibility === plan.options.visibility ? {} : { v: step.visibility }),
-      ...(step.language !== null ? { l: step.language } : {}),
-      ...(step.sensitive ? { n: 1 as const } : {}),
-      ...(media.length > 0 ? { m: media } : {}),
-      ...(step.parts > 1 ? { a: step.part, b: step.parts } : {}),
-      ...(step.scheduledAt !== null ? { h: step.scheduledAt } : {}),
-      ...(step.quote === null
-        ? {}
-        : step.quote.kind === 'step'
-          ? { q: { t: 'step' as const, i: step.quote.stepId, u: step.quote.sourceUrl, nat: step.quote.preferNative && plan.capabilities.supportsQuotes ? (1 as const) : (0 as const) } }
-          : { q: { t: 'link' as const, u: step.quote.url } }),
-      c: step.length,
-      ...(step.notes.length > 0 ? { o: [...step.notes] } : {}),
-      ...(warnings ? { g: warnings } : {}),
-    };
+    const row = {} as PostRow;
+    setSourceFields(row, step, usualId, urlBase);
+    row.p = -1;
+    row.x = step.text;
+    if (step.spoilerText !== null && step.spoilerText !== '') row.w = step.spoilerText;
+    if (step.visibility !== plan.options.visibility) row.v = step.visibility;
+    if (step.language !== null) row.l = step.language;
+    if (step.sensitive) row.n = 1;
+    if (step.media.length > 0) {
+      row.m = step.media.map((m) => {
+        const media: MediaRow = { f: m.file, t: m.mimeType, b: m.bytes, k: m.kind };
+        if (m.altText !== null && m.altText !== '') media.a = m.altText;
+        const u = thumbFor(m);
+        if (u !== undefined) media.u = u;
+        return media;
+      });
+    }
+    if (step.parts > 1) {
+      row.a = step.part;
+      row.b = step.parts;
+    }
+    if (step.scheduledAt !== null) row.h = step.scheduledAt;
+    if (step.quote !== null) {
+      row.q =
+        step.quote.kind === 'step'
+          ? { t: 'step', i: step.quote.stepId, u: step.quote.sourceUrl, nat: step.quote.preferNative && plan.capabilities.supportsQuotes ? 1 : 0 }
+          : { t: 'link', u: step.quote.url };
+    }
+    row.c = step.length;
+    if (step.notes.length > 0) row.o = [...step.notes];
+    if (warnings) row.g = warnings;
     if (step.dependsOn !== null && parent === undefined) {
       row.o = [...(row.o ?? []), `Replies to ${step.dependsOn}, which is not an earlier post step of this plan: shown as the start of a thread.`];
     }
