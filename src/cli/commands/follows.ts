@@ -53,7 +53,7 @@ export const registerFollows: CommandModule = (program: Command, ctx: CommandCon
       .option('-a, --account <acct>', 'a stored account (user@server)')
       .option('-e, --export <dir>', 'write following_accounts.csv, blocked_accounts.csv, muted_accounts.csv, lists.csv and people-review.csv')
       .option('--follow', 'follow, fill lists, block and mute through the API (journaled, 400 follows/day on Mastodon, resumable)')
-      .option('--dry-run', 'show what --follow would do and stop')
+      .option('--dry-run', 'show everything --follow would do (every account, not the first 20) and stop')
       .option('-y, --yes', 'do not ask for confirmation before writing to the server')
       .option('--journal <file>', 'journal of --follow (default: fledge-people-<server>.jsonl in the current folder)')
       .addHelpText(
@@ -115,7 +115,9 @@ export async function runFollows(io: CliIo, archiveArg: string, options: Follows
   const inputs = await readInputs(io, options);
   const progress = createProgress(io, { quiet: options.json === true });
   progress.update('Reading archive…');
-  const archive: SourceArchive = await readArchive(path.resolve(io.cwd, archiveArg));
+  const archive: SourceArchive = await readArchive(path.resolve(io.cwd, archiveArg), {
+    onProgress: (p) => progress.update(`Reading archive… ${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}% (${p.posts.toLocaleString('en-US')} posts)`),
+  });
   progress.done();
   const plan = planPeople({ archive, mappings: inputs.mappings, lists: inputs.lists });
   for (const w of inputs.warnings) io.stderr.write(`warning: ${w}\n`);
@@ -184,7 +186,7 @@ export async function runFollows(io: CliIo, archiveArg: string, options: Follows
     if (options.json) {
       io.stdout.write(`${JSON.stringify(toJson(archive, plan, decisions, target, options), null, 2)}\n`);
     } else {
-      io.stdout.write(renderPeopleSummary(plan, decisions, { owner: archive.account.username, target, followsPerDay, next: nextSteps(archiveArg, options, decisions) }));
+      io.stdout.write(renderPeopleSummary(plan, decisions, { owner: archive.account.username, target, followsPerDay, next: nextSteps(archiveArg, options, decisions), ...(options.dryRun ? { limit: Number.POSITIVE_INFINITY } : {}) }));
       if (options.export) io.stdout.write(`\nWrote following_accounts.csv, blocked_accounts.csv, muted_accounts.csv, lists.csv and people-review.csv to ${options.export}\n`);
     }
     if (!options.follow || options.dryRun) return EXIT.ok;
