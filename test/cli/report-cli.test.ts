@@ -96,7 +96,8 @@ describe('readReportThumbnails', () => {
       }),
     ]);
     const { thumbnails, skipped } = await readReportThumbnails(files, plan, { maxImageBytes: 200, maxTotalImageBytes: 250 });
-    // a fits; b is not an image; c is too large; d fits the budget (200); e is over the 250-byte page budget; missing is missing.
+    // The budget counts declared sizes in plan order: a (100) fits; b (21, counted) is not an image;
+    // c (600) is over the per-image limit; d brings the total to 221; e would make it 321 > 250; missing is missing.
     expect([...thumbnails.keys()]).toEqual(['a', 'd']);
     expect(thumbnails.get('a')).toBe(`data:image/jpeg;base64,${jpeg.toString('base64')}`);
     expect(skipped).toBe(4);

@@ -25,7 +25,8 @@ import { REPORT_CLIENT_SCRIPT, REPORT_CSS } from './report-assets.js';
  * - Each month's entries are embedded once as JSON in their own `<script type="application/json">`
  *   block (never executed, escaped so `</script>` or `<!--` in a post cannot end it). The page's
  *   script parses and renders a month only when its section scrolls into view or is jumped to, in
- *   chunks, so the DOM holds the months being read instead of 100k posts.
+ *   chunks, so the DOM holds the months being read instead of 100k posts. Drawn months far from the
+ *   viewport skip layout (CSS content-visibility). Search reads the JSON of every month, not the DOM.
  * - Post text is user content: it reaches the DOM only through textContent / createTextNode, and
  *   links are built as <a> elements with an http(s) href. A Content-Security-Policy meta allows only
  *   this page's own script and style (by hash) and data: images, so even an escaping bug could not
@@ -234,7 +235,7 @@ function setSourceFields(row: PostRow | SkipRow, step: PlanStep, usualId: string
   if (step.source.kind !== 'original') row.k = step.source.kind;
 }
 
-/** Group the plan into month sections of threads and skips; pure, exported for tests. */
+/** Group the plan into month sections of threads and skips (pure). */
 function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltReport {
   const urlBase = detectUrlBase(plan);
   const stepWarnings = warningsByStep(plan.warnings);
