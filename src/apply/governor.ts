@@ -72,6 +72,9 @@ interface BudgetState {
   blockedUntil: number;
   backoffMs: number;
   granted: number;
+  /** Server-clock reset of the last header, and the window length learned from two successive resets. */
+  lastServerReset: number | null;
+  learnedPeriodMs: number | null;
 }
 
 export interface Ticket {
@@ -112,9 +115,27 @@ export class RateGovernor {
     const make = (name: BudgetName): BudgetState => {
       const budget: RateLimitBudget | null = options.rateLimits[LIMIT_KEY[name]];
       const interval = budget ? (budget.periodSeconds * 1000) / budget.limit : 0;
-      return { name, remaining: null, resetAt: null, limit: budget?.limit ?? null, inFlight: 0, nextAt: 0, intervalMs: interval, baseIntervalMs: interval, blockedUntil: 0, backoffMs: 0, granted: 0 };
+      return { name, remaining: null, resetAt: null, limit: budget?.limit ?? null, inFlight: 0, nextAt: 0, intervalMs: interval, baseIntervalMs: interval, blockedUntil: 0, backoffMs: 0, granted: 0, lastServerReset: null, learnedPeriodMs: null };
     };
     this.budgets = { requests: make('requests'), statuses: make('statuses'), media: make('media'), deletes: make('deletes'), follows: make('follows') };
+    this.defaults = options.rateLimits;
+  }
+
+  private readonly defaults: InstanceRateLimits;
+
+  /**
+   * The limits as this server actually applies them, for the ETA: the documented defaults, with the
+   * limit taken from `X-RateLimit-Limit` and the window length from two successive resets of the same
+   * budget (an admin may have changed both; the dev server scales the windows).
+   */
+  learnedLimits(): InstanceRateLimits {
+    const merge = (name: BudgetName): RateLimitBudget | null => {
+      const base = this.defaults[LIMIT_KEY[name]];
+      const b = this.budgets[name];
+      if (b.limit === null || b.learnedPeriodMs === null) return base;
+      return { limit: b.limit, periodSeconds: b.learnedPeriodMs / 1000, scope: base?.scope ?? 'account' };
+    };
+    return { requests: merge('requests'), statuses: merge('statuses'), mediaUploads: merge('media'), deletes: merge('deletes'), follows: merge('follows') };
   }
 
   /** What the governor is waiting for right now (for the progress line), or null. */
@@ -201,6 +222,14 @@ export class RateGovernor {
       own.remaining = Math.max(0, info.remaining - own.inFlight);
       own.resetAt = resetLocal;
       own.limit = info.limit ?? own.limit;
+      if (info.resetAt !== null) {
+        // Windows are fixed and back to back (spec §1.1): a later reset is one (or more) periods on.
+        if (own.lastServerReset !== null && info.resetAt > own.lastServerReset) {
+          const gap = info.resetAt - own.lastServerReset;
+          own.learnedPeriodMs = own.learnedPeriodMs === null ? gap : Math.min(own.learnedPeriodMs, gap);
+        }
+        own.lastServerReset = Math.max(own.lastServerReset ?? 0, info.resetAt);
+      }
     }
     if (!outcome.failed) {
       own.backoffMs = 0;

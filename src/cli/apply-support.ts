@@ -22,7 +22,8 @@ export function defaultJournalPath(io: CliIo, parts: { archiveUser: string | nul
   if (dir === null) throw usageError('E_NO_STATE_DIR', 'cannot find where to keep the import journal: HOME is not set', { hint: 'pass --journal FILE' });
   const host = new URL(parts.instance).host;
   const who = parts.archiveUser ?? parts.archiveId ?? 'archive';
-  const name = `${who}-to-${parts.targetAcct}@${host}`.replace(/[^A-Za-z0-9._@-]+/g, '_');
+  const target = parts.targetAcct.includes('@') ? parts.targetAcct : `${parts.targetAcct}@${host}`;
+  const name = `${who}-to-${target}`.replace(/[^A-Za-z0-9._@-]+/g, '_');
   return path.join(dir, `${name}.journal`);
 }
 

@@ -170,7 +170,7 @@ export async function runImportApply(ctx: CommandContext, input: string, options
     },
   });
   const refresh = (): void => {
-    if (lastProgress) progress.update(renderProgressLine(lastProgress, governor.waiting, clock.now() - started, todoMedia, caps.rateLimits));
+    if (lastProgress) progress.update(renderProgressLine(lastProgress, governor.waiting, clock.now() - started, todoMedia, governor.learnedLimits()));
   };
   const ticker = setInterval(refresh, 1000);
   ticker.unref();
@@ -201,6 +201,8 @@ export async function runImportApply(ctx: CommandContext, input: string, options
   } finally {
     clearInterval(ticker);
     progress.done();
+    // Leave the last progress line on screen: where it stood.
+    if (lastProgress) io.stderr.write(`${renderProgressLine(lastProgress, null, clock.now() - started, todoMedia, governor.learnedLimits())}\n`);
     journal.close();
     mapping.close();
     await files?.close();
