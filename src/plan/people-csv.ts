@@ -69,7 +69,8 @@ function renderReview(list: readonly PersonDecision[]): string {
       x.person.username ? `@${x.person.username}` : null,
       x.person.accountId,
       x.person.profileUrl,
-      null,
+      // Over the limit: the address is known and verified, only the cap stopped it (import it later).
+      x.follow === 'over-limit' ? x.acct : null,
       x.person.relations.join(' '),
       x.follow === 'over-limit' ? 'over the follow limit' : STATUS_TEXT[x.outcome],
       x.person.candidates.length > 0 ? x.person.candidates.map((c) => `${c.acct} (${c.confidence}: ${c.evidence})`).join('; ') : null,

@@ -66,7 +66,7 @@ describe("renderPeopleCsv: byte for byte Mastodon's export (app/models/export.rb
     expect(files['people-review.csv']).toBe(
       [
         'Twitter handle,Twitter id,Twitter profile,Fediverse address,Relation,Status,Candidates,Note',
-        '@carol,1,https://twitter.com/carol,,following,over the follow limit,,',
+        '@carol,1,https://twitter.com/carol,carol@x.example,following,over the follow limit,,',
         ',1,https://twitter.com/intent/user?user_id=1,,following,no address known,,no fediverse address known',
         '',
       ].join('\n'),
