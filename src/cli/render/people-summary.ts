@@ -17,6 +17,20 @@ export interface PeopleSummaryContext {
   readonly next?: readonly string[];
 }
 
+/** Where a handle came from, in the user's words (archive-format.md §10). */
+const NAME_SOURCE: Record<string, string> = {
+  mention: 'mentions',
+  reply: 'replies',
+  repost: 'retweets',
+  'media-source': 'retweeted media',
+  'quote-url': 'quote links',
+  'list-url': 'list links',
+  moment: 'moments',
+  'dm-link': 'DM links',
+  self: 'your own account',
+  mapping: 'your mapping files',
+};
+
 const n = (x: number): string => x.toLocaleString('en-US');
 const pct = (a: number, b: number): string => (b === 0 ? '' : ` (${Math.round((100 * a) / b)}%)`);
 
@@ -48,6 +62,12 @@ export function renderPeopleSummary(plan: PeoplePlan, d: PeopleDecisions, ctx: P
   const fFound = followed.filter((x) => x.person.candidates.length > 0).length;
   const fVerified = followed.filter((x) => x.outcome === 'verified').length;
   lines.push(`  Of ${n(followed.length)} followed accounts: ${n(fNamed)} have a Twitter handle in the archive${pct(fNamed, followed.length)}, ${n(fFound)} a fediverse address${d.verified ? `, ${n(fVerified)} verified` : ''}.`);
+  const bySource = new Map<string, number>();
+  for (const p of plan.people) for (const src of p.nameSources) bySource.set(src, (bySource.get(src) ?? 0) + 1);
+  if (bySource.size > 0) {
+    const parts = [...bySource].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([src, k]) => `${NAME_SOURCE[src] ?? src} ${n(k)}`);
+    lines.push(`  Handles found in: ${parts.join(', ')} (one person can be named in several places).`);
+  }
   lines.push(`  All people: ${n(t.people)} · named ${n(t.named)} · address found ${n(t.found)} · ${d.verified ? `verified ${n(t.verified)}` : 'verified — (offline)'} · unresolved ${n(t.unresolved)}`);
   lines.push('');
   const verb = d.verified ? '' : ', once verified';
