@@ -70,7 +70,9 @@ function addressesInPosts(posts: readonly SourcePost[], nameOf: (id: string) => 
       }
       continue;
     }
-    const mentions = post.mentions.filter((m): m is { username: string; accountId: string } => m.accountId !== null);
+    // Twitter linked the local part of "@bob@example.social" to whoever was @bob on Twitter: such a
+    // mention names a stranger, not the person, so it is not evidence (and not a candidate).
+    const mentions = post.mentions.filter((m): m is { username: string; accountId: string } => m.accountId !== null && !onlyInsideAddresses(post.text, m.username));
     if (mentions.length === 0) continue;
     // Positions of each mention in the text, to pair an address with the nearest handle before it.
     const positions = mentions.map((m) => ({ m, at: post.text.toLowerCase().indexOf(`@${m.username.toLowerCase()}`) }));
@@ -89,6 +91,17 @@ function addressesInPosts(posts: readonly SourcePost[], nameOf: (id: string) => 
       }
     });
   }
+}
+
+/** Every `@name` in the text is the first half of `@name@host`. */
+function onlyInsideAddresses(text: string, username: string): boolean {
+  const re = new RegExp(`@${username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_])`, 'gi');
+  let any = false;
+  for (const m of text.matchAll(re)) {
+    any = true;
+    if (text[m.index + m[0].length] !== '@') return false;
+  }
+  return any;
 }
 
 /**

@@ -134,6 +134,12 @@ describe('planPeople', () => {
     expect(by('6')).toEqual([['frank@s.example', 'high']]);
   });
 
+  it("a mention Twitter made of an address's local part is a stranger, not evidence", () => {
+    const posts = [post('1', { text: 'Find me at @bob@r.example now', mentions: [{ username: 'bob', accountId: '7' }] })];
+    const plan = planPeople({ archive: archive({ graph: { following: [ref('7')], followers: [], blocks: [], mutes: [], lists: [] }, posts }) });
+    expect(plan.people[0]!.candidates).toEqual([]);
+  });
+
   it('address-only lists (a Mastodon export) give low-confidence guesses by equal username', () => {
     const map = parseMappingFile('Account address,Show boosts,Notify on new posts,Languages\nalice@a.example,true,false,\n', 'following_accounts.csv');
     expect(map.pairs).toEqual([]);
