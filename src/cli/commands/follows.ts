@@ -120,6 +120,9 @@ export async function runFollows(io: CliIo, archiveArg: string, options: Follows
   });
   progress.done();
   const plan = planPeople({ archive, mappings: inputs.mappings, lists: inputs.lists });
+  if (archive.generation === 'grailbird' || archive.generation === 'grailbird-csv') {
+    io.stderr.write('warning: this is an old tweets-only archive (2012–2019): it lists no follows, blocks or mutes; request a full archive from X for them\n');
+  }
   for (const w of inputs.warnings) io.stderr.write(`warning: ${w}\n`);
 
   // Verification needs a server: --instance, or --follow with the active login (FLEDGE_INSTANCE / credentials).
