@@ -103,3 +103,12 @@ describe('readReportThumbnails', () => {
     expect(skipped).toBe(4);
   });
 });
+
+describe('fledge import --report without --dry-run', () => {
+  it('is a usage error (exit 2) before anything is read or sent', async () => {
+    const r = await runCli(['import', 'fixtures/archives/ytd-2022', '--report', 'preview.html']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--report writes the preview of a dry run');
+    expect(r.stderr).toContain('--dry-run --report preview.html');
+  });
+});

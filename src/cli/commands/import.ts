@@ -118,6 +118,11 @@ export function registerImport(program: Command, ctx: CommandContext): void {
     );
   withJson(addApplyOptions(addPlanOptions(command))).action(
     action(ctx, async (input: string, options: ImportCommandOptions & ApplyCliOptions, cmd: Command): Promise<ExitCode> => {
+      if (options.dryRun !== true && options.report !== undefined) {
+        throw usageError('E_USAGE', '--report writes the preview of a dry run; it does nothing during an import', {
+          hint: `preview first: fledge import ${input} --dry-run --report ${options.report}`,
+        });
+      }
       if (options.dryRun !== true) return runImportApply(ctx, input, options, (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? ['import', input]);
       await runDryRun(ctx, input, options);
       return EXIT.ok;
