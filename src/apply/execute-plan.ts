@@ -361,7 +361,6 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       }
     }
 
-    const digest = textDigest(text);
     const params: PostStatusParams = {
       ...(text.length > 0 ? { status: text } : {}),
       visibility: step.visibility,
@@ -377,12 +376,17 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
         ? { idempotencyKey: idempotencyKeyFor({ archiveAccountId: options.archiveAccountId, stepId: step.id, instance: options.instance, targetAccountId: options.targetAccountId }) }
         : {}),
     };
-    const now = clock.now();
-    append({ type: 'started', step: step.id, at: now, textDigest: digest, inReplyToId, mediaCount: mediaIds.length });
-    v.status = 'started';
-    v.firstStartedAt ??= now;
-    v.textDigest = digest;
-    v.inReplyToId = inReplyToId;
+    // 'started' is fsync'd when the governor has granted the request, just before it goes on the wire
+    // (not before a wait for the window: an interrupted wait leaves nothing in doubt).
+    const markStarted = (text: string): void => {
+      const now = clock.now();
+      const d = textDigest(text);
+      append({ type: 'started', step: step.id, at: now, textDigest: d, inReplyToId, mediaCount: mediaIds.length });
+      v.status = 'started';
+      v.firstStartedAt ??= now;
+      v.textDigest = d;
+      v.inReplyToId = inReplyToId;
+    };
 
     // Without Idempotency-Key a lost answer may hide a created status: look before re-sending.
     const beforeRetry = capabilities.supportsIdempotencyKey
@@ -392,7 +396,15 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
           return found.has(step.id) ? { kind: 'status', status: { id: view.get(step.id)!.statusId! } as InstanceStatus } : null;
         };
     try {
-      const result = await governedCall(ctx, 'status', () => client.postStatus(params), beforeRetry);
+      const result = await governedCall(
+        ctx,
+        'status',
+        () => {
+          markStarted(text);
+          return client.postStatus(params);
+        },
+        beforeRetry,
+      );
       if (view.get(step.id)!.status === 'done') return; // found by reconciliation during a retry
       if (result.data.kind !== 'status') {
         markFailed(step, 'E_SCHEDULED', `the server scheduled the post for ${result.data.scheduled.scheduledAt} instead of publishing it`);
@@ -408,10 +420,16 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
         const withLink = appendLink(step.text, quoted.statusUrl ?? '');
         const retry = { ...params, status: withLink } as PostStatusParams & { quotedStatusId?: string };
         delete retry.quotedStatusId;
-        append({ type: 'started', step: step.id, at: clock.now(), textDigest: textDigest(withLink), inReplyToId, mediaCount: mediaIds.length });
-        v.textDigest = textDigest(withLink);
         try {
-          const result = await governedCall(ctx, 'status', () => client.postStatus(retry), beforeRetry);
+          const result = await governedCall(
+            ctx,
+            'status',
+            () => {
+              markStarted(withLink);
+              return client.postStatus(retry);
+            },
+            beforeRetry,
+          );
           if (result.data.kind === 'status') markDone(step, result.data.status, 'posted');
           else markFailed(step, 'E_SCHEDULED', 'the server scheduled the post instead of publishing it');
         } catch (again) {

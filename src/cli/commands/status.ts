@@ -95,7 +95,7 @@ function renderStatus(file: string, r: StatusReport): string {
   ];
   for (const f of r.failed.slice(0, 30)) lines.push(`           ${f.step}: ${f.reason}`);
   if (r.failed.length > 30) lines.push(`           … and ${n(r.failed.length - 30)} more (--json lists all)`);
-  if (r.unconfirmed > 0) lines.push(`Unconfirmed ${n(r.unconfirmed)} (sent when the last run stopped; checked against the account on resume)`);
+  if (r.unconfirmed > 0) lines.push(`In doubt   ${n(r.unconfirmed)} (on the wire when the last run stopped; checked against the account on resume)`);
   lines.push(`Remaining  ${n(r.remaining)}${r.remaining > 0 ? `, at least ${formatDuration(r.etaSeconds)} under the server's limits` : ''}`);
   lines.push(`Runs       ${n(r.runs)}${r.lastActivity ? `, last activity ${formatClock(Date.parse(r.lastActivity))}` : ''}`);
   if (r.remaining > 0) lines.push('', 'Run the same import command again to continue (it resumes from the journal).');
