@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type MastodonTestServer, type ProfileName } from '../support/mastodon-server/index.js';
+import { pairKey } from '../support/mastodon-server/state.js';
 import { followPosts, followsOf, seedPeople } from './follows-support.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -125,6 +126,21 @@ describe.each<ProfileName>(['mastodon', 'gotosocial'])('fledge follows --follow 
     expect(server.lists().map((l) => l.title)).toEqual(['zine friends']);
     expect(server.state.blocks.size).toBe(1);
     expect(server.state.mutes.size).toBe(1);
+  });
+
+  it("stops at the server's 7,500-follow cap (FollowLimitValidator) and lists the rest for review", async () => {
+    // The account already follows 7,497 others: room for 3 of the 6.
+    const me = server.owner().id;
+    for (let i = 0; i < 7_497; i++) {
+      const a = server.addAccount({ username: `filler${i}`, domain: 'filler.example' });
+      server.state.follows.set(pairKey(me, a.id), { accountId: me, targetId: a.id, reblogs: true, notify: false, languages: null, requested: false });
+    }
+    const r = await run(['--follow', '--yes', '--export', 'out']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Over the follow limit (not followed) (3):');
+    expect(followsOf(server).filter((a) => !a.includes('filler'))).toEqual(['alice@example.social', 'bob@remote.example', 'carol@elsewhere.example']);
+    const review = fs.readFileSync(path.join(work, 'out/people-review.csv'), 'utf8');
+    expect(review.match(/over the follow limit/g)).toHaveLength(3);
   });
 
   it('without --yes and without a terminal it refuses to write (exit 2)', async () => {
