@@ -138,25 +138,27 @@ export async function runImportApply(ctx: CommandContext, input: string, options
   }
   const etaMs = remainingMs({ statuses: todo.length, mediaUploads: todoMedia }, caps.rateLimits);
   out.write(`Remaining  ${todo.length.toLocaleString('en-US')} posts, ${todoMedia.toLocaleString('en-US')} media${todo.length > 0 ? `; ${etaMs < 1000 ? 'no rate-limit waits expected' : `at least ${formatDuration(etaMs / 1000)} of rate-limit windows`}` : ''}\n`);
+  // Open the archive before asking: a moved or damaged archive is an input error, not a mid-run surprise.
+  let files: ArchiveFiles | null = null;
+  if (withMedia && todoMedia > 0) files = await openArchiveFiles(archivePath!);
   if (todo.length === 0) {
     out.write('Nothing left to post.\n');
   } else {
     const visibility = plan.options.visibility;
     const ok = await confirm(io, `Post ${todo.length.toLocaleString('en-US')} statuses (${visibility}) as ${targetAcct}?`, options.yes);
-    if (io.interrupted.aborted) return EXIT.interrupted;
-    if (!ok) {
+    if (io.interrupted.aborted || !ok) {
+      await files?.close();
       io.stderr.write('Nothing was sent.\n');
-      return EXIT.ok;
+      return io.interrupted.aborted ? EXIT.interrupted : EXIT.ok;
     }
   }
 
   // Apply.
-  let files: ArchiveFiles | null = null;
-  if (withMedia && todoMedia > 0) files = await openArchiveFiles(archivePath!);
   const journal = openJournalWriter(journalFile, header);
   const mapping = openMappingWriter(mappingBaseFor(journalFile), mappingRowsFromJournal(existing?.records ?? []));
   const progress = createProgress(io, { quiet: false, intervalMs: 15_000 });
   let lastProgress: ImportProgress | null = null;
+  let mappingWarned = false;
   const started = clock.now();
   const trace = rawArgs.includes('--debug');
   const governor = new RateGovernor({
@@ -195,7 +197,16 @@ export async function runImportApply(ctx: CommandContext, input: string, options
         lastProgress = p;
         refresh();
       },
-      onDone: (row) => mapping.add(row),
+      onDone: (row) => {
+        // The mapping is derived from the journal and rebuilt on the next run: a write failure here
+        // (disk full) is worth a warning, not the end of the import.
+        try {
+          mapping.add(row);
+        } catch (error) {
+          if (!mappingWarned) io.stderr.write(`warning: cannot write the mapping ${mapping.csvFile}: ${(error as Error).message}; it is rebuilt from the journal on the next run\n`);
+          mappingWarned = true;
+        }
+      },
       onNotice: (message) => io.stderr.write(`${message}\n`),
     });
   } finally {
@@ -204,7 +215,11 @@ export async function runImportApply(ctx: CommandContext, input: string, options
     // Leave the last progress line on screen: where it stood.
     if (lastProgress) io.stderr.write(`${renderProgressLine(lastProgress, null, clock.now() - started, todoMedia, governor.learnedLimits())}\n`);
     journal.close();
-    mapping.close();
+    try {
+      mapping.close();
+    } catch (error) {
+      io.stderr.write(`warning: cannot write the mapping ${mapping.jsonFile}: ${(error as Error).message}\n`);
+    }
     await files?.close();
   }
 
