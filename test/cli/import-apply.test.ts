@@ -93,6 +93,12 @@ describe('fledge import: every profile, read back', () => {
         const parent = step.dependsOn ? state.steps.get(step.dependsOn)!.statusId : null;
         expect(status.inReplyToId ?? null, `thread of ${step.id}`).toBe(parent);
         if (step.scheduledAt !== null) expect(status.createdAt).toBe(new Date(step.scheduledAt).toISOString());
+        // A quote of an own imported post: native where the server has quotes, else the new post's URL appended.
+        if (step.quote?.kind === 'step') {
+          const quotedId = state.steps.get(step.quote.stepId)!.statusId!;
+          if (step.quote.preferNative && server.profile.quotes) expect(status.quotedStatusId).toBe(quotedId);
+          else expect(status.text.endsWith(quotedId)).toBe(true);
+        }
       }
       // Backdating where the server can; a footer with the original date everywhere else.
       if (profile === 'gotosocial') expect(steps.some((s) => s.scheduledAt !== null)).toBe(true);
