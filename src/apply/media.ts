@@ -11,7 +11,7 @@ import { governedCall, type CallContext } from './call.js';
  * processed (200); video and GIFs come back 202 and are polled.
  */
 
-/** Poll delays: 2 s, then ×1.5 up to 10 s (spec §9.4: "backoff 2 s → 10 s"), for at most 15 minutes. */
+/** Poll delays: 2 s, then ×1.5 up to 10 s (spec §9.4: "backoff 2 s → 10 s"), for at most 15 minutes (scaled by FLEDGE_BACKOFF_SCALE in tests). */
 export const POLL_FIRST_MS = 2_000;
 export const POLL_MAX_MS = 10_000;
 export const POLL_GIVE_UP_MS = 15 * 60_000;
@@ -78,7 +78,7 @@ export async function waitForProcessing(ctx: CallContext, client: InstanceClient
     if (ctx.clock.now() - start > POLL_GIVE_UP_MS) {
       throw new MediaItemError('E_MEDIA_TIMEOUT', `the server was still processing ${plan.file} after ${POLL_GIVE_UP_MS / 60_000} minutes`);
     }
-    await ctx.clock.sleep(delay, ctx.signal);
+    await ctx.clock.sleep(delay * (ctx.backoffScale ?? 1), ctx.signal);
     delay = Math.min(POLL_MAX_MS, Math.round(delay * 1.5));
     try {
       current = (await governedCall(ctx, 'read', () => client.getMedia(current.id))).data;
