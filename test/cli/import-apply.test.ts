@@ -160,6 +160,18 @@ describe('fledge import: resume, interrupt, refuse', () => {
     expect(noYes.stderr).toContain('--yes');
   }, 60_000);
 
+  it('bad input (missing archive, damaged journal) is exit 3 before any request reaches the server', async () => {
+    await serve({ profile: 'mastodon' });
+    const missing = await importCli([], { input: path.join(dir, 'nope.zip') });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('E_INPUT_NOT_FOUND');
+    fs.writeFileSync(journal, '{"type":"header","format":"fledge-journal","version":1}\nthis is not json\n{}\n');
+    const damaged = await importCli();
+    expect(damaged.code).toBe(3);
+    expect(damaged.stderr).toMatch(/E_JOURNAL_MALFORMED.*line 2/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('re-checks a plan file against the real server and refuses one that does not fit (exit 2)', async () => {
     await serve({ profile: 'mastodon', profileOverrides: { maxCharacters: 60 } });
     const planFile = path.join(dir, 'plan.json');

@@ -53,9 +53,35 @@ export function addApplyOptions(command: Command): Command {
 
 export async function runImportApply(ctx: CommandContext, input: string, options: ApplyCliOptions, rawArgs: readonly string[]): Promise<ExitCode> {
   const { io } = ctx;
+  // Inputs first, before any network call (house style): a plan file is parsed, an archive opened.
+  const planFile = await isPlanFile(io, input);
+  const filePlan = planFile ? await loadPlan(io, input) : null;
+  if (options.journal) {
+    // An existing --journal must be readable before we go further (exit 3 for a damaged one).
+    readJournal(path.resolve(io.cwd, options.journal));
+  }
+  const archiveForMedia = filePlan ? filePlan.source.archivePath : path.resolve(io.cwd, input);
+  const needsArchive = filePlan === null || filePlan.steps.some((s) => s.type === 'post' && s.media.length > 0);
+  let files: ArchiveFiles | null = needsArchive && archiveForMedia !== null ? await openArchiveFiles(archiveForMedia) : null;
+  try {
+    return await importWith(ctx, input, options, rawArgs, filePlan, files);
+  } finally {
+    await files?.close();
+    files = null;
+  }
+}
+
+async function importWith(
+  ctx: CommandContext,
+  input: string,
+  options: ApplyCliOptions,
+  rawArgs: readonly string[],
+  filePlan: MigrationPlan | null,
+  files: ArchiveFiles | null,
+): Promise<ExitCode> {
+  const { io } = ctx;
   const out = options.json ? io.stderr : io.stdout;
   const clock = cliClock(io);
-
   const { session, client } = await connect(io, options.instance, options.account);
   io.stderr.write(`Checking ${session.instance}…\n`);
   let preflight;
@@ -72,8 +98,8 @@ export async function runImportApply(ctx: CommandContext, input: string, options
   // Plan: for this server's real capabilities, or a plan file re-checked against them.
   let plan: MigrationPlan;
   let planSource: string;
-  if (await isPlanFile(io, input)) {
-    plan = await loadPlan(io, input);
+  if (filePlan !== null) {
+    plan = filePlan;
     planSource = path.resolve(io.cwd, input);
     const problems = checkPlanAgainst(plan, caps);
     if (problems.length > 0) {
@@ -138,16 +164,12 @@ export async function runImportApply(ctx: CommandContext, input: string, options
   }
   const etaMs = remainingMs({ statuses: todo.length, mediaUploads: todoMedia }, caps.rateLimits);
   out.write(`Remaining  ${todo.length.toLocaleString('en-US')} posts, ${todoMedia.toLocaleString('en-US')} media${todo.length > 0 ? `; ${etaMs < 1000 ? 'no rate-limit waits expected' : `at least ${formatDuration(etaMs / 1000)} of rate-limit windows`}` : ''}\n`);
-  // Open the archive before asking: a moved or damaged archive is an input error, not a mid-run surprise.
-  let files: ArchiveFiles | null = null;
-  if (withMedia && todoMedia > 0) files = await openArchiveFiles(archivePath!);
   if (todo.length === 0) {
     out.write('Nothing left to post.\n');
   } else {
     const visibility = plan.options.visibility;
     const ok = await confirm(io, `Post ${todo.length.toLocaleString('en-US')} statuses (${visibility}) as ${targetAcct}?`, options.yes);
     if (io.interrupted.aborted || !ok) {
-      await files?.close();
       io.stderr.write('Nothing was sent.\n');
       return io.interrupted.aborted ? EXIT.interrupted : EXIT.ok;
     }
@@ -184,7 +206,12 @@ export async function runImportApply(ctx: CommandContext, input: string, options
       capabilities: caps,
       journal,
       state,
-      media: { read: async (m) => files!.readBuffer(m.file) },
+      media: {
+        read: async (m) => {
+          if (!files) throw new Error(`the archive ${archivePath ?? ''} is not open`);
+          return files.readBuffer(m.file);
+        },
+      },
       clock,
       governor,
       signal: io.interrupted,
@@ -220,7 +247,6 @@ export async function runImportApply(ctx: CommandContext, input: string, options
     } catch (error) {
       io.stderr.write(`warning: cannot write the mapping ${mapping.jsonFile}: ${(error as Error).message}\n`);
     }
-    await files?.close();
   }
 
   const stats = governor.stats();
