@@ -310,3 +310,49 @@ describe('fledge undo', () => {
     expect(JSON.parse(status.stdout).deleted).toBe(created);
   }, 60_000);
 });
+
+describe('fledge import: the confirmation prompt on a terminal', () => {
+  async function withTty(answer: string): Promise<{ code: number; stderr: string }> {
+    const { PassThrough, Writable } = await import('node:stream');
+    const { run } = await import('../../src/cli/main.js');
+    let stderr = '';
+    const sink = (onText: (t: string) => void) =>
+      Object.assign(
+        new Writable({
+          write(chunk: Buffer, _e, cb) {
+            onText(chunk.toString());
+            cb();
+          },
+        }),
+        { isTTY: false },
+      );
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const stderrStream = sink((t) => {
+      stderr += t;
+      // Answer once the question is on screen, as a person would.
+      if (t.includes('[y/N]')) stdin.write(answer);
+    });
+    const code = await run(['import', FIXTURE, '--instance', server.url, '--journal', journal], {
+      stdout: sink(() => undefined),
+      stderr: stderrStream,
+      stdin,
+      env: env(),
+      cwd: process.cwd(),
+      interrupted: new AbortController().signal,
+      now: () => Date.now(),
+    });
+    return { code, stderr };
+  }
+
+  it('asks before posting: "n" sends nothing, "y" imports', async () => {
+    await serve({ profile: 'mastodon' });
+    const no = await withTty('n\n');
+    expect(no.code).toBe(0);
+    expect(no.stderr).toMatch(/Post \d+ statuses \(unlisted\) as alice@127\.0\.0\.1:\d+\? \[y\/N\]/);
+    expect(no.stderr).toContain('Nothing was sent.');
+    expect(server.requestsTo('POST', '/api/v1/statuses')).toHaveLength(0);
+    const yes = await withTty('y\n');
+    expect(yes.code, yes.stderr).toBe(0);
+    expect(live().length).toBeGreaterThan(0);
+  }, 60_000);
+});
