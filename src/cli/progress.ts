@@ -10,7 +10,9 @@ export interface Progress {
 
 export function createProgress(io: CliIo, options: { quiet?: boolean; intervalMs?: number } = {}): Progress {
   if (options.quiet) return { update: () => undefined, done: () => undefined };
-  if (io.stderr.isTTY) {
+  // A terminal that reports 0 columns (a pty nobody sized, e.g. `script` without a terminal behind
+  // it) makes ora's line counting redraw endlessly (gigabytes of escape codes): plain lines there.
+  if (io.stderr.isTTY && io.stderr.columns !== 0) {
     let spinner: Ora | null = null;
     return {
       update(text) {
