@@ -92,7 +92,9 @@ export async function runImportBench(options = {}) {
     const journal = path.join(work, 'bench.journal');
     log(`import bench: ${posts} posts with one image each → ${server.url} (mastodon profile, windows × 1/${Math.round(1 / SCALE)})`);
     const t0 = Date.now();
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/fledge.js'), 'import', planFile, '--instance', server.url, '--journal', journal, '--yes', '--json', ...(process.env.BENCH_IMPORT_DEBUG ? ['--debug'] : [])], {
+    // Under GNU time when available (as bench/run.js measures everything): peak RSS of the importer.
+    const timed = fs.existsSync('/usr/bin/time');
+    const child = spawn(timed ? '/usr/bin/time' : process.execPath, [...(timed ? ['-v', process.execPath] : []), path.join(ROOT, 'bin/fledge.js'), 'import', planFile, '--instance', server.url, '--journal', journal, '--yes', '--json', ...(process.env.BENCH_IMPORT_DEBUG ? ['--debug'] : [])], {
       env: { PATH: process.env.PATH, HOME: work, FLEDGE_TOKEN: token, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -106,6 +108,7 @@ export async function runImportBench(options = {}) {
     if (process.env.BENCH_IMPORT_DEBUG) fs.writeFileSync(process.env.BENCH_IMPORT_DEBUG, stderr);
     if (code !== 0) throw new Error(`import exited ${code}:\n${stderr.slice(-3000)}`);
     const summary = JSON.parse(stdout);
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
     const reqs = server.requests;
     if (process.env.BENCH_IMPORT_DUMP) fs.writeFileSync(process.env.BENCH_IMPORT_DUMP, reqs.map((r) => `${r.at} ${r.method} ${r.path} ${r.status}`).join('\n') + '\n');
     const start = reqs[0].at;
@@ -129,6 +132,7 @@ export async function runImportBench(options = {}) {
       requests: reqs.length,
       wallSeconds: wallMs / 1000,
       processWallSeconds: processWall,
+      peakRssMb: rss ? Number(rss[1]) / 1024 : NaN,
       lowerBoundSeconds: binding.lowerBoundMs / 1000,
       wallOverLowerBound: wallMs / binding.lowerBoundMs,
       binding: binding.name,
@@ -146,9 +150,10 @@ export const IMPORT_SECTION = {
   name: 'import',
   async run() {
     const r = await runImportBench();
-    const rows = [{ archive: `${r.posts} posts`, tool: 'fledge import', tweets: r.posts, wall: r.wallSeconds, rssMb: NaN, samples: [] }];
+    const rows = [{ archive: `${r.posts} posts`, tool: 'fledge import', tweets: r.posts, wall: r.wallSeconds, rssMb: r.peakRssMb, samples: [] }];
+    // bench/run.js prints every check as "value (target ≤ limit)": so the budget check is the share left unused.
     const checks = [
-      { label: `${r.binding} budget used (≥ 0.95)`, value: r.bindingBudgetUsed, limit: 0.95, pass: r.bindingBudgetUsed >= 0.95 },
+      { label: `${r.binding} budget left unused`, value: 1 - r.bindingBudgetUsed, limit: 0.05, pass: r.bindingBudgetUsed >= 0.95 },
       { label: '429 responses received', value: r.rateLimited429, limit: 0, pass: r.rateLimited429 === 0 },
       { label: 'wall time / lower bound', value: r.wallOverLowerBound, limit: 1.1, pass: r.wallOverLowerBound <= 1.1 },
     ];
