@@ -256,37 +256,18 @@ export class ArrayScanner {
     this.onBatch(items);
   }
 
-  /** Find which element of a failed batch is malformed, for a precise message. */
+  /** Find which element of a failed batch is malformed, for a precise message (only on failure). */
   private locate(text: string, error: unknown, start: number): Error {
-    // Re-split the batch text element by element (cheap: only on failure).
     const bytes = Buffer.from(text, 'utf8');
-    const firstIndex = this.elements - countTopLevel(bytes);
-    let depth = 0;
-    let inString = false;
-    let from = -1;
-    let index = firstIndex;
-    for (let i = 0; i < bytes.length; i++) {
-      const c = bytes[i]!;
-      if (inString) {
-        if (c === 0x5c) i++;
-        else if (c === 0x22) inString = false;
-        continue;
-      }
-      if (c === 0x22) inString = true;
-      else if (c === 0x7b || c === 0x5b) {
-        if (depth === 0) from = i;
-        depth++;
-      } else if (c === 0x7d || c === 0x5d) {
-        depth--;
-        if (depth === 0) {
-          const slice = bytes.toString('utf8', from, i + 1);
-          try {
-            JSON.parse(slice);
-          } catch (inner) {
-            return malformed(this.file, inner, slice, this.base + start + from, index);
-          }
-          index++;
-        }
+    const elements = topLevelElements(bytes);
+    const firstIndex = this.elements - elements.length;
+    for (let k = 0; k < elements.length; k++) {
+      const [from, to] = elements[k]!;
+      const slice = bytes.toString('utf8', from, to);
+      try {
+        JSON.parse(slice);
+      } catch (inner) {
+        return malformed(this.file, inner, slice, this.base + start + from, firstIndex + k);
       }
     }
     return malformed(this.file, error, text, this.base + start);
@@ -313,10 +294,12 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-function countTopLevel(bytes: Buffer): number {
+/** [from, to) byte ranges of the top-level values in a run of comma-separated JSON values. */
+function topLevelElements(bytes: Buffer): [number, number][] {
+  const ranges: [number, number][] = [];
   let depth = 0;
   let inString = false;
-  let count = 0;
+  let from = -1;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
     if (inString) {
@@ -325,11 +308,13 @@ function countTopLevel(bytes: Buffer): number {
       continue;
     }
     if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) {
+    else if (c === 0x7b || c === 0x5b) {
+      if (depth === 0) from = i;
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
       depth--;
-      if (depth === 0) count++;
+      if (depth === 0) ranges.push([from, i + 1]);
     }
   }
-  return count;
+  return ranges;
 }
