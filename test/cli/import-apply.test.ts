@@ -49,10 +49,10 @@ function importCli(extra: string[] = [], options: { signal?: AbortSignal; input?
 }
 
 /** The plan the import makes: the fixture planned for the server's real capabilities. */
-async function livePlan(): Promise<MigrationPlan> {
+async function livePlan(fixture = FIXTURE): Promise<MigrationPlan> {
   const client = createInstanceClient({ url: server.url, token });
   const { capabilities } = await readInstanceCapabilities(client);
-  return planMigration(await readArchive(FIXTURE), {}, capabilities, { archivePath: FIXTURE });
+  return planMigration(await readArchive(fixture), {}, capabilities, { archivePath: fixture });
 }
 
 function posts(plan: MigrationPlan): PostStep[] {
@@ -63,55 +63,64 @@ function live() {
   return server.statuses().filter((s) => s.accountId === server.owner().id && !s.deleted);
 }
 
-describe('fledge import: every profile, read back', () => {
+async function importAndReadBack(profile: ProfileName, fixture: string): Promise<void> {
+  await serve({ profile, windowScale: 1 / 600 });
+  const result = await importCli([], { input: fixture });
+  expect(result.code, result.stderr).toBe(0);
+  const summary = JSON.parse(result.stdout);
+  expect(summary.outcome).toBe('complete');
+  expect(summary.rateLimited).toBe(0);
+  const plan = await livePlan(fixture);
+  const steps = posts(plan);
+  const state = foldJournal(readJournal(journal)!.records);
+  const byId = new Map(live().map((s) => [s.id, s]));
+  expect(live()).toHaveLength(steps.length);
+  const media = new Map(server.mediaAttachments().map((m) => [m.id, m]));
+  for (const step of steps) {
+    const status = byId.get(state.steps.get(step.id)!.statusId!)!;
+    expect(status, step.id).toBeDefined();
+    expect(status.text.startsWith(step.text), step.id).toBe(true);
+    expect(status.visibility).toBe(step.visibility === 'private' || profile !== 'pleroma' ? step.visibility : status.visibility);
+    if (step.language !== null && profile !== 'hollo') expect(status.language).toBe(step.language);
+    expect(status.mediaIds).toHaveLength(step.media.length);
+    step.media.forEach((m, i) => {
+      const stored = media.get(status.mediaIds[i]!)!;
+      expect(stored.description ?? null).toBe(m.altText);
+      expect(stored.type).toBe(m.kind === 'image' ? 'image' : stored.type === 'gifv' ? 'gifv' : 'video');
+    });
+    const parent = step.dependsOn ? state.steps.get(step.dependsOn)!.statusId : null;
+    expect(status.inReplyToId ?? null, `thread of ${step.id}`).toBe(parent);
+    if (step.scheduledAt !== null) expect(status.createdAt).toBe(new Date(step.scheduledAt).toISOString());
+    // A quote of an own imported post: native where the server has quotes, else the new post's URL appended.
+    if (step.quote?.kind === 'step') {
+      const quotedId = state.steps.get(step.quote.stepId)!.statusId!;
+      if (step.quote.preferNative && server.profile.quotes) expect(status.quotedStatusId).toBe(quotedId);
+      else expect(status.text.endsWith(quotedId)).toBe(true);
+    }
+  }
+  // Backdating where the server can; a footer with the original date everywhere else.
+  if (profile === 'gotosocial') expect(steps.some((s) => s.scheduledAt !== null)).toBe(true);
+  else {
+    expect(steps.every((s) => s.scheduledAt === null)).toBe(true);
+    const sources = new Set(steps.map((s) => s.source.id));
+    for (const id of sources) expect(steps.some((s) => s.source.id === id && s.text.includes('From Twitter')), id).toBe(true);
+  }
+  // The mapping, written as the import went.
+  const csv = fs.readFileSync(summary.mapping.csv, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('source_id,source_url,status_id,status_url');
+  expect(csv).toHaveLength(steps.length + 1);
+  expect(JSON.parse(fs.readFileSync(summary.mapping.json, 'utf8'))).toHaveLength(steps.length);
+}
+
+describe('fledge import: every profile and every fixture archive, read back', () => {
   for (const profile of ['mastodon', 'gotosocial', 'pleroma', 'hollo'] as ProfileName[]) {
-    it(`${profile}: every planned post exists once with its text, media, alt text, thread, visibility, language and date or footer`, async () => {
-      await serve({ profile, windowScale: 1 / 600 });
-      const result = await importCli();
-      expect(result.code, result.stderr).toBe(0);
-      const summary = JSON.parse(result.stdout);
-      expect(summary.outcome).toBe('complete');
-      expect(summary.rateLimited).toBe(0);
-      const plan = await livePlan();
-      const steps = posts(plan);
-      const state = foldJournal(readJournal(journal)!.records);
-      const byId = new Map(live().map((s) => [s.id, s]));
-      expect(live()).toHaveLength(steps.length);
-      const media = new Map(server.mediaAttachments().map((m) => [m.id, m]));
-      for (const step of steps) {
-        const status = byId.get(state.steps.get(step.id)!.statusId!)!;
-        expect(status, step.id).toBeDefined();
-        expect(status.text.startsWith(step.text), step.id).toBe(true);
-        expect(status.visibility).toBe(step.visibility === 'private' || profile !== 'pleroma' ? step.visibility : status.visibility);
-        if (step.language !== null && profile !== 'hollo') expect(status.language).toBe(step.language);
-        expect(status.mediaIds).toHaveLength(step.media.length);
-        step.media.forEach((m, i) => {
-          const stored = media.get(status.mediaIds[i]!)!;
-          expect(stored.description ?? null).toBe(m.altText);
-          expect(stored.type).toBe(m.kind === 'image' ? 'image' : stored.type === 'gifv' ? 'gifv' : 'video');
-        });
-        const parent = step.dependsOn ? state.steps.get(step.dependsOn)!.statusId : null;
-        expect(status.inReplyToId ?? null, `thread of ${step.id}`).toBe(parent);
-        if (step.scheduledAt !== null) expect(status.createdAt).toBe(new Date(step.scheduledAt).toISOString());
-        // A quote of an own imported post: native where the server has quotes, else the new post's URL appended.
-        if (step.quote?.kind === 'step') {
-          const quotedId = state.steps.get(step.quote.stepId)!.statusId!;
-          if (step.quote.preferNative && server.profile.quotes) expect(status.quotedStatusId).toBe(quotedId);
-          else expect(status.text.endsWith(quotedId)).toBe(true);
-        }
-      }
-      // Backdating where the server can; a footer with the original date everywhere else.
-      if (profile === 'gotosocial') expect(steps.some((s) => s.scheduledAt !== null)).toBe(true);
-      else {
-        expect(steps.every((s) => s.scheduledAt === null)).toBe(true);
-        const sources = new Set(steps.map((s) => s.source.id));
-        for (const id of sources) expect(steps.some((s) => s.source.id === id && s.text.includes('From Twitter')), id).toBe(true);
-      }
-      // The mapping, written as the import went.
-      const csv = fs.readFileSync(summary.mapping.csv, 'utf8').trim().split('\n');
-      expect(csv[0]).toBe('source_id,source_url,status_id,status_url');
-      expect(csv).toHaveLength(steps.length + 1);
-      expect(JSON.parse(fs.readFileSync(summary.mapping.json, 'utf8'))).toHaveLength(steps.length);
+    it(`${profile}, ytd-2022: every planned post exists once with its text, media, alt text, thread, visibility, language and date or footer`, async () => {
+      await importAndReadBack(profile, FIXTURE);
+    }, 60_000);
+  }
+  for (const fixture of ['ytd-2020', 'ytd-2018', 'grailbird', 'grailbird-csv']) {
+    it(`mastodon, ${fixture}: read back`, async () => {
+      await importAndReadBack('mastodon', path.resolve('fixtures/archives', fixture));
     }, 60_000);
   }
 });
@@ -205,6 +214,16 @@ describe('fledge import: faults at every stage', () => {
     server.addFault({ method: 'POST', path: '/api/v1/statuses', skip: 3, times: 1, action: { type: 'reset' } });
     const r = await importCli();
     expect(r.code, r.stderr).toBe(0);
+    expect(live()).toHaveLength(JSON.parse(r.stdout).total);
+  }, 60_000);
+
+  it('a request that never answers times out and is retried (FLEDGE_TIMEOUT_MS)', async () => {
+    await serve({ profile: 'mastodon' });
+    server.addFault({ method: 'POST', path: '/api/v1/statuses', skip: 2, times: 1, action: { type: 'hang' } });
+    server.addFault({ method: 'POST', path: '/api/v2/media', skip: 0, times: 1, action: { type: 'hang' } });
+    const r = await runCli(['import', FIXTURE, '--instance', server.url, '--journal', journal, '--yes', '--json'], { env: env({ FLEDGE_TIMEOUT_MS: '500' }) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(server.requests.filter((q) => q.fault === 'hang')).toHaveLength(2);
     expect(live()).toHaveLength(JSON.parse(r.stdout).total);
   }, 60_000);
 
