@@ -89,6 +89,8 @@ export interface GovernorOptions {
   readonly onWait?: (wait: WaitInfo) => void;
   /** Multiplier on the backoff after a 429 without reset information (1 in production; tests shrink it). */
   readonly backoffScale?: number;
+  /** A budget is used up until `until` (local ms): the import journals it so a resumed run waits for it too. */
+  readonly onExhausted?: (budget: BudgetName, until: number) => void;
 }
 
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -99,6 +101,8 @@ export class RateGovernor {
   private readonly random: () => number;
   private readonly onWait: ((wait: WaitInfo) => void) | undefined;
   private readonly backoffScale: number;
+  private readonly onExhausted: ((budget: BudgetName, until: number) => void) | undefined;
+  private readonly exhaustedNoted = new Map<BudgetName, number>();
   /** null until the first response: do the server's responses carry X-RateLimit-* headers? */
   private headers: boolean | null = null;
   /** Best lower bound of (server clock − local clock), from Date headers (second precision: the max over responses converges). */
@@ -112,6 +116,7 @@ export class RateGovernor {
     this.random = options.random ?? Math.random;
     this.onWait = options.onWait;
     this.backoffScale = options.backoffScale ?? 1;
+    this.onExhausted = options.onExhausted;
     const make = (name: BudgetName): BudgetState => {
       const budget: RateLimitBudget | null = options.rateLimits[LIMIT_KEY[name]];
       const interval = budget ? (budget.periodSeconds * 1000) / budget.limit : 0;
@@ -207,6 +212,7 @@ export class RateGovernor {
         own.remaining = 0;
         own.resetAt = resetLocal + this.jitter(resetLocal - now);
         own.backoffMs = 0;
+        this.noteExhausted(own);
       } else {
         // No reset named (Pleroma "Throttled"): back off exponentially and halve the pace (AIMD).
         own.backoffMs = Math.min(MAX_BACKOFF_MS, own.backoffMs > 0 ? own.backoffMs * 2 : Math.max(1000, own.intervalMs));
@@ -230,12 +236,31 @@ export class RateGovernor {
         }
         own.lastServerReset = Math.max(own.lastServerReset ?? 0, info.resetAt);
       }
+      if (own.remaining === 0 && own.inFlight === 0) this.noteExhausted(own);
     }
     if (!outcome.failed) {
       own.backoffMs = 0;
       // Additive speed-up back toward the documented pace after a slowdown.
       if (own.intervalMs > own.baseIntervalMs) own.intervalMs = Math.max(own.baseIntervalMs, own.intervalMs * 0.9);
     }
+  }
+
+  /**
+   * What an earlier run learned (journal 'limit' records): this budget is used up until `until`
+   * (local ms). Ignored when already past, or absurdly far (a clock that jumped).
+   */
+  seedExhausted(budget: BudgetName, until: number): void {
+    const now = this.clock.now();
+    const b = this.budgets[budget];
+    if (!b || until <= now || until - now > 2 * 24 * 3600_000) return;
+    b.remaining = 0;
+    b.resetAt = until;
+  }
+
+  private noteExhausted(b: BudgetState): void {
+    if (b.resetAt === null || this.exhaustedNoted.get(b.name) === b.resetAt) return;
+    this.exhaustedNoted.set(b.name, b.resetAt);
+    this.onExhausted?.(b.name, b.resetAt);
   }
 
   private blockedFor(b: BudgetState, now: number, isOwn: boolean): WaitInfo | null {

@@ -23,6 +23,8 @@ export interface JournalState {
   readonly deleted: ReadonlyMap<string, { readonly statusId: string; readonly alreadyGone: boolean }>;
   readonly runs: number;
   readonly lastActivityAt: number | null;
+  /** Latest used-up window per governor budget (local ms it ends). */
+  readonly limits: ReadonlyMap<string, number>;
 }
 
 interface MutableStep {
@@ -44,6 +46,7 @@ export function foldJournal(records: readonly JournalRecord[]): JournalState {
   const deleted = new Map<string, { statusId: string; alreadyGone: boolean }>();
   let runs = 0;
   let last: number | null = null;
+  const limits = new Map<string, number>();
   const get = (id: string): MutableStep => {
     let s = steps.get(id);
     if (!s) {
@@ -91,9 +94,12 @@ export function foldJournal(records: readonly JournalRecord[]): JournalState {
       case 'deleted':
         deleted.set(r.step, { statusId: r.statusId, alreadyGone: r.alreadyGone });
         break;
+      case 'limit':
+        limits.set(r.budget, Math.max(limits.get(r.budget) ?? 0, r.until));
+        break;
     }
   }
-  return { steps, claimedStatusIds: claimed, deleted, runs, lastActivityAt: last };
+  return { steps, claimedStatusIds: claimed, deleted, runs, lastActivityAt: last, limits };
 }
 
 export interface JournalCounts {

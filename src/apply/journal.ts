@@ -74,7 +74,12 @@ export type JournalRecord =
     }
   | { readonly type: 'failed'; readonly step: string; readonly code: string; readonly reason: string; readonly at: number }
   | { readonly type: 'deleted'; readonly step: string; readonly statusId: string; readonly at: number; readonly alreadyGone: boolean }
-  | { readonly type: 'run'; readonly event: 'start' | 'stop'; readonly at: number; readonly detail: string };
+  | { readonly type: 'run'; readonly event: 'start' | 'stop'; readonly at: number; readonly detail: string }
+  /**
+   * A rate-limit window was used up (or answered 429) until `until` (local ms): a resumed run waits
+   * for it instead of knocking on a closed door first. `budget` is a governor budget name.
+   */
+  | { readonly type: 'limit'; readonly budget: string; readonly until: number; readonly at: number };
 
 export interface JournalContents {
   readonly header: JournalHeader;
@@ -137,7 +142,7 @@ export function parseJournal(text: string, file: string): JournalContents | null
   }
   for (let i = 1; i < parsed.length; i++) {
     const r = parsed[i] as { type?: unknown; step?: unknown } | null;
-    if (!r || typeof r.type !== 'string' || (r.type !== 'run' && typeof r.step !== 'string')) {
+    if (!r || typeof r.type !== 'string' || (r.type !== 'run' && r.type !== 'limit' && typeof r.step !== 'string')) {
       throw inputError('E_JOURNAL_MALFORMED', `the journal ${file} is damaged at line ${i + 1}: not a journal record`, { file });
     }
   }

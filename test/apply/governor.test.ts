@@ -84,6 +84,34 @@ describe('RateGovernor', () => {
     g.settle(tk, { rateLimit: null });
   });
 
+  it('reports a used-up window once, and a new governor seeded with it waits instead of probing (resume after a crash)', async () => {
+    const clock = fakeClock();
+    const noted: [string, number][] = [];
+    const g = new RateGovernor({ clock, rateLimits: MASTODON_RATE_LIMITS, onExhausted: (b, until) => noted.push([b, until]) });
+    const server = fixedWindow(3, 3 * 3600_000);
+    for (let i = 0; i < 3; i++) {
+      const t = await g.acquire('status');
+      g.settle(t, { rateLimit: server(clock.now()).info });
+    }
+    expect(noted).toHaveLength(1);
+    expect(noted[0]![0]).toBe('statuses');
+    // The process dies here; a new one starts with what the journal recorded.
+    const fresh = new RateGovernor({ clock, rateLimits: MASTODON_RATE_LIMITS });
+    fresh.seedExhausted('statuses', noted[0]![1]);
+    const before = clock.now();
+    await fresh.acquire('status');
+    expect(clock.now()).toBeGreaterThanOrEqual(noted[0]![1]);
+    expect(clock.now() - before).toBeGreaterThan(0);
+    // A seed in the past (or absurdly far ahead) is ignored.
+    const other = new RateGovernor({ clock, rateLimits: MASTODON_RATE_LIMITS });
+    other.seedExhausted('statuses', clock.now() - 1);
+    other.seedExhausted('media', clock.now() + 30 * 24 * 3600_000);
+    const t0 = clock.now();
+    await other.acquire('status');
+    await other.acquire('media');
+    expect(clock.now()).toBe(t0);
+  });
+
   it('converges under a headerless limit (Pleroma "Throttled", 15 per 10 s): few 429s, near the limit', async () => {
     const clock = fakeClock();
     // Start from a wrong guess (no limits known) to show the backoff, not the defaults, does the work.

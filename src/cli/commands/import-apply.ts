@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { checkPlanAgainst } from '../../apply/check-plan.js';
 import { executePlan, type ExecuteResult, type ImportProgress } from '../../apply/execute-plan.js';
 import { remainingMs } from '../../apply/eta.js';
-import { RateGovernor, type WaitInfo } from '../../apply/governor.js';
+import { RateGovernor, type BudgetName, type WaitInfo } from '../../apply/governor.js';
 import { SleepAborted } from '../../apply/clock.js';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, openJournalWriter, readJournal, type JournalHeader } from '../../apply/journal.js';
 import { foldJournal, type JournalState } from '../../apply/journal-state.js';
@@ -187,6 +187,9 @@ async function importWith(
     clock,
     rateLimits: caps.rateLimits,
     backoffScale: backoffScale(io),
+    // A used-up window is journaled, so a resumed run (after a crash or Ctrl-C) waits for it instead of
+    // collecting a 429 first.
+    onExhausted: (budget, until) => journal.append({ type: 'limit', budget, until, at: clock.now() }),
     onWait: (w) => {
       // --debug: every governor wait, for diagnosing pacing (no secrets: budget names and times only).
       if (trace) io.stderr.write(`debug: wait ${w.budget} ${w.reason} ${w.until - clock.now()} ms (until ${new Date(w.until).toISOString()})\n`);
@@ -196,6 +199,7 @@ async function importWith(
   const refresh = (): void => {
     if (lastProgress) progress.update(renderProgressLine(lastProgress, governor.waiting, clock.now() - started, todoMedia, governor.learnedLimits()));
   };
+  for (const [budget, until] of state.limits) governor.seedExhausted(budget as BudgetName, until);
   const ticker = setInterval(refresh, 1000);
   ticker.unref();
   let result: ExecuteResult;
