@@ -177,7 +177,17 @@ async function importWith(
 
   // Apply.
   const journal = openJournalWriter(journalFile, header);
-  const mapping = openMappingWriter(mappingBaseFor(journalFile), mappingRowsFromJournal(existing?.records ?? []));
+  let mapping: ReturnType<typeof openMappingWriter>;
+  try {
+    mapping = openMappingWriter(mappingBaseFor(journalFile), mappingRowsFromJournal(existing?.records ?? []));
+  } catch (error) {
+    journal.close();
+    throw usageError('E_MAPPING_WRITE', `cannot write the mapping next to the journal ${journalFile}: ${(error as Error).message}`, {
+      file: journalFile,
+      hint: 'check the permissions of that folder, or pass --journal FILE in a folder you can write to',
+      cause: error,
+    });
+  }
   const progress = createProgress(io, { quiet: false, intervalMs: 15_000 });
   let lastProgress: ImportProgress | null = null;
   let mappingWarned = false;
