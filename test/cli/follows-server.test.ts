@@ -92,6 +92,12 @@ describe.each<ProfileName>(['mastodon', 'gotosocial'])('fledge follows --follow 
     expect(server.requests.slice(mark).filter((q) => q.method === 'POST')).toEqual([]);
     // Found addresses come from the journal on resume: no second search.
     expect(server.requests.slice(mark).filter((q) => q.path === '/api/v2/search').length).toBe(0);
+
+    // `fledge status` reads import journals only: a follows journal is refused clearly, not a crash.
+    const status = await runCli(['status', '--journal', path.join(work, 'journal.jsonl')], { cwd: work });
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('error E_JOURNAL_KIND:');
+    expect(status.stderr).toContain('fledge follows');
   });
 
   it('an interrupted --follow resumes without a duplicate follow', async () => {

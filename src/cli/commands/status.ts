@@ -28,6 +28,14 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       const file = options.journal ? path.resolve(io.cwd, options.journal) : newestJournal(io);
       const contents = readJournal(file);
       if (!contents) throw inputError('E_JOURNAL_NOT_FOUND', `no journal at ${file}`, { file, hint: 'pass the file given by `fledge import` (--journal FILE)' });
+      // `fledge follows --follow` writes journals in the same format with kind 'people'.
+      const kind: string = contents.header.kind;
+      if (kind !== 'import' && kind !== 'undo') {
+        throw usageError('E_JOURNAL_KIND', `${file} is the journal of \`fledge follows --follow\`, not of an import`, {
+          file,
+          hint: 'run the same `fledge follows … --follow` command again: it shows what is done and resumes the rest',
+        });
+      }
       const report = statusReport(contents, io.now());
       if (options.json) io.stdout.write(`${JSON.stringify({ journal: file, ...report }, null, 2)}\n`);
       else io.stdout.write(renderStatus(file, report));
@@ -59,7 +67,7 @@ export function statusReport(contents: JournalContents, now: number): StatusRepo
   const failed = [...state.steps.entries()]
     .filter(([, s]) => s.status === 'failed' && s.failure)
     .map(([step, s]) => ({ step, code: s.failure!.code, reason: s.failure!.reason }));
-  const planned = header.kind === 'import' ? header.plan.posts : header.plan.posts;
+  const planned = header.plan.posts;
   const deleted = state.deleted.size;
   const done = header.kind === 'import' ? counts.done : deleted;
   const remaining = Math.max(0, planned - done - failed.length);
