@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { checkPlanAgainst } from '../../apply/check-plan.js';
@@ -11,16 +10,15 @@ import { foldJournal, type JournalState } from '../../apply/journal-state.js';
 import { mappingRowsFromJournal, openMappingWriter } from '../../apply/mapping.js';
 import { openArchiveFiles } from '../../archive/io/open-archive-files.js';
 import type { ArchiveFiles } from '../../archive/io/archive-files.js';
-import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
+import { EXIT, usageError, type ExitCode } from '../../domain/errors.js';
 import type { MigrationPlan, PostStep } from '../../domain/plan.js';
 import { readInstanceCapabilities } from '../../instance/index.js';
 import { formatDuration } from '../../plan/estimate.js';
-import { parsePlan } from '../../plan/parse-plan.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
 import { backoffScale, cliClock, confirm, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
 import type { CommandContext } from '../context.js';
-import type { CliIo } from '../io.js';
 import { planArchive, type PlanCliOptions } from '../plan-options.js';
+import { isPlanFile, readPlanFile } from '../plan-file.js';
 import { createProgress } from '../progress.js';
 import { renderError } from '../render/error.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
@@ -55,7 +53,7 @@ export async function runImportApply(ctx: CommandContext, input: string, options
   const { io } = ctx;
   // Inputs first, before any network call (house style): a plan file is parsed, an archive opened.
   const planFile = await isPlanFile(io, input);
-  const filePlan = planFile ? await loadPlan(io, input) : null;
+  const filePlan = planFile ? await readPlanFile(io, input) : null;
   if (options.journal) {
     // An existing --journal must be readable before we go further (exit 3 for a damaged one).
     readJournal(path.resolve(io.cwd, options.journal));
@@ -325,32 +323,6 @@ function planDigest(plan: MigrationPlan): string {
   const h = createHash('sha256');
   for (const s of plan.steps) if (s.type === 'post') h.update(`${s.id}\n${s.text}\n`);
   return h.digest('hex').slice(0, 16);
-}
-
-async function isPlanFile(io: CliIo, input: string): Promise<boolean> {
-  if (/\.json$/i.test(input)) return true;
-  if (/\.zip$/i.test(input)) return false;
-  const file = path.resolve(io.cwd, input);
-  try {
-    if (!(await stat(file)).isFile()) return false;
-    return (await readFile(file)).subarray(0, 64).toString('utf8').trimStart().startsWith('{');
-  } catch {
-    return false;
-  }
-}
-
-async function loadPlan(io: CliIo, input: string): Promise<MigrationPlan> {
-  let text: string;
-  try {
-    text = await readFile(path.resolve(io.cwd, input), 'utf8');
-  } catch (error) {
-    throw inputError('E_PLAN_UNREADABLE', `cannot read the plan ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file: input,
-      hint: 'check the path, or make a plan with `fledge plan <archive> --out plan.json`',
-      cause: error,
-    });
-  }
-  return parsePlan(text, { file: input });
 }
 
 const BUDGET_WORDS: Record<WaitInfo['budget'], string> = {

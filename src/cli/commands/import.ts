@@ -1,13 +1,11 @@
-import { open, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
+import { EXIT, usageError, type ExitCode } from '../../domain/errors.js';
 import type { MigrationPlan } from '../../domain/plan.js';
 import { parsePlan } from '../../plan/parse-plan.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { action, withJson, type CommandContext } from '../context.js';
-import type { CliIo } from '../io.js';
 import { addPlanOptions, hasPlanOptions, planArchive, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
+import { isPlanFile, readPlanFile } from '../plan-file.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
 import { readPeopleReportSections } from '../people-sections.js';
@@ -19,40 +17,6 @@ export interface ImportCommandOptions extends PlanCliOptions {
   instance?: string;
   json?: boolean;
   report?: string;
-}
-
-/** A plan file is JSON: decide by extension, or by content for a file without one. */
-async function isPlanFile(io: CliIo, input: string): Promise<boolean> {
-  if (/\.json$/i.test(input)) return true;
-  if (/\.zip$/i.test(input)) return false;
-  const file = path.resolve(io.cwd, input);
-  try {
-    if (!(await stat(file)).isFile()) return false;
-    // Only the first bytes: a plan can be hundreds of megabytes, an archive zip gigabytes.
-    const handle = await open(file, 'r');
-    try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
-      return buffer.subarray(0, bytesRead).toString('utf8').trimStart().startsWith('{');
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return false;
-  }
-}
-
-export async function readPlanFile(io: CliIo, input: string): Promise<MigrationPlan> {
-  let text: string;
-  try {
-    text = await readFile(path.resolve(io.cwd, input), 'utf8');
-  } catch (error) {
-    throw inputError('E_PLAN_UNREADABLE', `cannot read the plan ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file: input,
-      hint: 'check the path, or make a plan with `fledge plan <archive> --out plan.json`',
-      cause: error,
-    });
-  }
-  return parsePlan(text, { file: input });
 }
 
 export interface DryRunResult {
