@@ -13,6 +13,7 @@ import {
   type SkipStep,
 } from '../../src/domain/plan.js';
 import type { SourcePostKind } from '../../src/domain/source.js';
+import { DEFAULT_FILTERS } from '../../src/plan/options.js';
 
 /**
  * Small builders of MigrationPlan values for renderer tests (house style: planner-independent state
@@ -30,16 +31,7 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   footerTemplate: '\n\n(Originally posted {date}: {url})',
   mediaProblems: 'skip-post',
   sensitiveSpoiler: null,
-  filters: {
-    since: null,
-    until: null,
-    include: null,
-    exclude: null,
-    onlyIds: null,
-    excludeIds: [],
-    minLikes: 0,
-    languages: null,
-  },
+  filters: DEFAULT_FILTERS,
   altTextEntries: 0,
 };
 
