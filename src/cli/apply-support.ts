@@ -9,6 +9,7 @@ import { usageError } from '../domain/errors.js';
 import { createInstanceClient, isInstanceError, msUntilReset, normalizeInstanceUrl } from '../instance/index.js';
 import type { InstanceClient } from '../instance/types.js';
 import type { CliIo } from './io.js';
+import { traceWriter } from './commands/login.js';
 
 /**
  * Journals live in `$FLEDGE_STATE_DIR`, else `$XDG_STATE_HOME/fledge/journals`, else
@@ -46,13 +47,14 @@ export interface Connected {
   readonly client: InstanceClient;
 }
 
-export async function connect(io: CliIo, instanceFlag: string | undefined, account: string | undefined): Promise<Connected> {
+/** Log in from stored credentials (or FLEDGE_TOKEN); with `debug`, every request is traced on stderr without secrets. */
+export async function connect(io: CliIo, instanceFlag: string | undefined, account: string | undefined, debug = false): Promise<Connected> {
   const instance = instanceFlag !== undefined ? normalizeInstanceUrl(instanceFlag) : undefined;
   const envInstance = io.env['FLEDGE_INSTANCE'] ? normalizeInstanceUrl(io.env['FLEDGE_INSTANCE']) : undefined;
   const session = await loadSession({ env: io.env as never, instance, envInstance, account });
   if (session.repairedMode) io.stderr.write(`warning: ${session.credentialsFile} was readable by others; its permissions were set to 0600\n`);
   const timeout = Number(io.env['FLEDGE_TIMEOUT_MS']);
-  const client = createInstanceClient({ url: session.instance, token: session.accessToken, ...(timeout > 0 ? { timeoutMs: timeout } : {}) });
+  const client = createInstanceClient({ url: session.instance, token: session.accessToken, onTrace: traceWriter(io, debug), ...(timeout > 0 ? { timeoutMs: timeout } : {}) });
   return { session, client };
 }
 

@@ -131,9 +131,11 @@ describe('fledge import: resume, interrupt, refuse', () => {
     const first = await importCli();
     expect(first.code, first.stderr).toBe(0);
     const count = live().length;
-    const again = await importCli();
+    // The second run with --debug: every request is traced on stderr, and still no token anywhere.
+    const again = await importCli(['--debug']);
     expect(JSON.parse(again.stdout).postedThisRun).toBe(0);
     expect(live()).toHaveLength(count);
+    expect(again.stderr).toMatch(/debug: GET \/api\/v1\/accounts\/verify_credentials → (200|ok) in \d+ ms/);
     for (const text of [first.stdout, first.stderr, again.stdout, again.stderr, fs.readFileSync(journal, 'utf8')]) expect(text).not.toContain(token);
   }, 60_000);
 

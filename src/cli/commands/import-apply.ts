@@ -80,7 +80,7 @@ async function importWith(
   const { io } = ctx;
   const out = options.json ? io.stderr : io.stdout;
   const clock = cliClock(io);
-  const { session, client } = await connect(io, options.instance, options.account);
+  const { session, client } = await connect(io, options.instance, options.account, rawArgs.includes('--debug'));
   io.stderr.write(`Checking ${session.instance}…\n`);
   let preflight;
   try {

@@ -58,7 +58,7 @@ export function registerUndo(program: Command, ctx: CommandContext): void {
         return EXIT.ok;
       }
 
-      const { client } = await connect(io, imported.header.instance, options.account);
+      const { client } = await connect(io, imported.header.instance, options.account, rawArgs.includes('--debug'));
       const me = (await client.verifyCredentials()).data;
       if (me.id !== imported.header.targetAccount.id) {
         throw usageError('E_JOURNAL_MISMATCH', `the journal's posts belong to ${imported.header.targetAccount.acct}, but you are logged in as another account (${me.acct})`, {
