@@ -31,6 +31,9 @@ function isInside(root: string, target: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !nodePath.isAbsolute(relative));
 }
 
+/** Files whose sizes are read at once while walking a folder. */
+const STAT_BATCH = 64;
+
 /**
  * Open an unpacked archive folder (archive-format.md §12 gotcha 5: Windows "Extract all", macOS
  * double-click). Walks it once, sorted by name for a deterministic order. Symlinks are followed
@@ -59,6 +62,21 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
       throw readError(label, prefix === '' ? '.' : prefix, error);
     }
     children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Sizes of the plain files, STAT_BATCH at a time: a media folder holds 100k+ files, and one
+    // awaited stat after another left the process idle for a third of `inspect` on a 100k folder.
+    const sizes = new Map<string, number>();
+    const plain = children.filter((c) => c.isFile());
+    for (let i = 0; i < plain.length; i += STAT_BATCH) {
+      await Promise.all(
+        plain.slice(i, i + STAT_BATCH).map(async (child) => {
+          const path = prefix === '' ? child.name : `${prefix}/${child.name}`;
+          const stat = await fs.promises.stat(nodePath.join(dir, child.name)).catch((error: unknown) => {
+            throw readError(label, path, error);
+          });
+          sizes.set(child.name, stat.size);
+        }),
+      );
+    }
     for (const child of children) {
       const path = prefix === '' ? child.name : `${prefix}/${child.name}`;
       if (isJunkEntry(path)) continue;
@@ -66,10 +84,7 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
       if (child.isDirectory()) {
         await walk(full, path);
       } else if (child.isFile()) {
-        const stat = await fs.promises.stat(full).catch((error: unknown) => {
-          throw readError(label, path, error);
-        });
-        const entry = { path, size: stat.size };
+        const entry = { path, size: sizes.get(child.name)! };
         entries.push(entry);
         byPath.set(path, entry);
         files.set(path, full);
