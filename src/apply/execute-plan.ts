@@ -94,12 +94,21 @@ const KEY_TTL_MARGIN_MS = 10 * 60_000;
 /** How far before the earliest unconfirmed start to look for the status (clock skew between us and the server). */
 const RECONCILE_SKEW_MS = 60 * 60_000;
 const RECONCILE_PAGE = 40;
+/**
+ * A status request cut off by a crash may still be completing on the server. Without an
+ * Idempotency-Key (GoToSocial, snac) the only guard against a duplicate is to look for the status
+ * before sending it again, so a resumed run first lets a just-interrupted request finish: it waits
+ * until this long after the last 'started' record (the default request timeout, FLEDGE_TIMEOUT_MS)
+ * before searching. Scaled by backoffScale in tests.
+ */
+const IN_FLIGHT_GRACE_MS = 30_000;
 
 interface MutableStepView {
   status: 'pending' | 'started' | 'done' | 'failed';
   statusId: string | null;
   statusUrl: string | null;
   firstStartedAt: number | null;
+  lastStartedAt: number | null;
   textDigest: string | null;
   inReplyToId: string | null;
   media: Map<number, { mediaKey: string; mediaId: string }>;
@@ -117,6 +126,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       statusId: s?.statusId ?? null,
       statusUrl: s?.statusUrl ?? null,
       firstStartedAt: s?.firstStartedAt ?? null,
+      lastStartedAt: s?.lastStartedAt ?? null,
       textDigest: s?.textDigest ?? null,
       inReplyToId: s?.inReplyToId ?? null,
       media: new Map(s?.media ?? []),
@@ -262,6 +272,14 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       })
       .map((p) => p.id);
     if (stale.length > 0) {
+      if (ttlMs === 0) {
+        const last = Math.max(...stale.map((id) => view.get(id)!.lastStartedAt ?? 0));
+        const wait = last + IN_FLIGHT_GRACE_MS * (options.backoffScale ?? 1) - clock.now();
+        if (wait > 0) {
+          options.onNotice?.(`Letting the request cut off by the last run finish on the server (${Math.ceil(wait / 1000)} s) before checking for it…`);
+          await clock.sleep(wait, signal);
+        }
+      }
       const found = await reconcile(stale);
       options.onNotice?.(`Checked ${stale.length} unconfirmed post(s) against the account: ${found.size} already there, ${stale.length - found.size} to send again.`);
       for (const id of stale) {
@@ -384,6 +402,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       append({ type: 'started', step: step.id, at: now, textDigest: d, inReplyToId, mediaCount: mediaIds.length });
       v.status = 'started';
       v.firstStartedAt ??= now;
+      v.lastStartedAt = now;
       v.textDigest = d;
       v.inReplyToId = inReplyToId;
     };

@@ -138,6 +138,24 @@ describe('executePlan with an injected clock', () => {
     expect(server.requestsTo('GET', /\/api\/v1\/accounts\/[^/]+\/statuses/).length).toBeGreaterThan(0);
   }, 30_000);
 
+  it('without Idempotency-Key (GoToSocial), a step cut off moments ago is looked for only after its request could have finished', async () => {
+    await setup({ profile: 'gotosocial' });
+    const file = path.join(dir, 'j');
+    const step = postSteps().find((s) => s.media.length === 0 && s.dependsOn === null)!;
+    // A run killed just after the POST went out: the server created the status, 'done' never got written.
+    await client.postStatus({ status: step.text, visibility: 'unlisted' });
+    const w = openJournalWriter(file, header());
+    w.append({ type: 'started', step: step.id, at: manual.now(), textDigest: textDigest(step.text), inReplyToId: null, mediaCount: 0 });
+    w.close();
+    const cutAt = manual.now();
+    const result = await run(file);
+    expect(result.outcome).toBe('complete');
+    expect(result.reconciled).toBe(1);
+    const firstSearch = server.requestsTo('GET', /\/api\/v1\/accounts\/[^/]+\/statuses/)[0]!;
+    expect(firstSearch.at - cutAt).toBeGreaterThanOrEqual(30_000);
+    expect(live().filter((x) => x.text === step.text)).toHaveLength(1);
+  }, 30_000);
+
   it('a step started long ago that is not on the account is posted (never lost), reusing its uploaded media', async () => {
     await setup();
     const file = path.join(dir, 'j');
