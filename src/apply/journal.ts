@@ -30,12 +30,12 @@ export interface JournalTargetRef {
   readonly acct: string;
 }
 
-export interface JournalHeader {
+/** What every journal's first line says, whatever it records (posts, deletions, people). */
+export interface JournalHeaderBase {
   readonly type: 'header';
   readonly format: typeof JOURNAL_FORMAT;
   readonly version: typeof JOURNAL_VERSION;
-  /** 'import' journals posts; 'undo' journals the deletions of an import journal's posts. */
-  readonly kind: 'import' | 'undo';
+  readonly kind: string;
   readonly createdAt: string;
   readonly archiveAccount: JournalAccountRef;
   /** Normalised instance origin, e.g. "https://example.social". */
@@ -44,6 +44,30 @@ export interface JournalHeader {
   readonly software: ServerSoftware;
   /** The instance's budgets at the start, for `fledge status` ETAs without a network call. */
   readonly rateLimits: InstanceRateLimits;
+}
+
+/** The common header fields, filled in once for every kind of journal. */
+export function journalHeaderBase<K extends string>(
+  kind: K,
+  fields: { readonly now: number; readonly archiveAccount: JournalAccountRef; readonly instance: string; readonly targetAccount: JournalTargetRef; readonly software: ServerSoftware; readonly rateLimits: InstanceRateLimits },
+): JournalHeaderBase & { readonly kind: K } {
+  return {
+    type: 'header',
+    format: JOURNAL_FORMAT,
+    version: JOURNAL_VERSION,
+    kind,
+    createdAt: new Date(fields.now).toISOString(),
+    archiveAccount: fields.archiveAccount,
+    instance: fields.instance,
+    targetAccount: fields.targetAccount,
+    software: fields.software,
+    rateLimits: fields.rateLimits,
+  };
+}
+
+export interface JournalHeader extends JournalHeaderBase {
+  /** 'import' journals posts; 'undo' journals the deletions of an import journal's posts. */
+  readonly kind: 'import' | 'undo';
   /** What was planned: post and skip step counts, and where the plan came from (archive or plan file). */
   readonly plan: { readonly posts: number; readonly skips: number; readonly source: string | null; readonly digest: string };
   /** For an undo journal: the import journal it reverses. */
@@ -81,15 +105,19 @@ export type JournalRecord =
    */
   | { readonly type: 'limit'; readonly budget: string; readonly until: number; readonly at: number };
 
-export interface JournalContents {
-  readonly header: JournalHeader;
-  readonly records: readonly JournalRecord[];
+/**
+ * A journal read back. The type parameters say what the caller expects to find (posts journals by
+ * default); `header.kind` is what the file says, and callers check it before trusting the rest.
+ */
+export interface JournalContents<H extends JournalHeaderBase = JournalHeader, R = JournalRecord> {
+  readonly header: H;
+  readonly records: readonly R[];
   /** A torn last line was dropped (the previous run was killed mid-write). */
   readonly tornTail: boolean;
 }
 
 /** Read a journal; null when the file does not exist. */
-export function readJournal(file: string): JournalContents | null {
+export function readJournal<H extends JournalHeaderBase = JournalHeader, R = JournalRecord>(file: string): JournalContents<H, R> | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -97,11 +125,11 @@ export function readJournal(file: string): JournalContents | null {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw inputError('E_JOURNAL_UNREADABLE', `cannot read the journal ${file}: ${(error as Error).message}`, { file, cause: error });
   }
-  return parseJournal(text, file);
+  return parseJournal<H, R>(text, file);
 }
 
 /** Pure: parse journal text. Exported for tests. */
-export function parseJournal(text: string, file: string): JournalContents | null {
+export function parseJournal<H extends JournalHeaderBase = JournalHeader, R = JournalRecord>(text: string, file: string): JournalContents<H, R> | null {
   if (text.length === 0) return null;
   const endsClean = text.endsWith('\n');
   const lines = text.split('\n');
@@ -127,7 +155,7 @@ export function parseJournal(text: string, file: string): JournalContents | null
     // A complete record whose newline did not make it is kept (the writer completes the line).
   }
   if (parsed.length === 0) return null; // only a torn header: nothing was ever confirmed
-  const header = parsed[0] as Partial<JournalHeader> | null;
+  const header = parsed[0] as Partial<JournalHeaderBase> | null;
   if (!header || header.type !== 'header' || header.format !== JOURNAL_FORMAT) {
     throw inputError('E_JOURNAL_MALFORMED', `${file} is not a fledge journal (line 1 is not a journal header)`, {
       file,
@@ -146,13 +174,13 @@ export function parseJournal(text: string, file: string): JournalContents | null
       throw inputError('E_JOURNAL_MALFORMED', `the journal ${file} is damaged at line ${i + 1}: not a journal record`, { file });
     }
   }
-  return { header: header as JournalHeader, records: parsed.slice(1) as JournalRecord[], tornTail };
+  return { header: header as H, records: parsed.slice(1) as R[], tornTail };
 }
 
 /** Append-only writer. Every append is one write + fsync: when `append` returns, the record survives kill -9 and power loss. */
-export interface JournalWriter {
+export interface JournalWriter<R = JournalRecord> {
   readonly file: string;
-  append(record: JournalRecord): void;
+  append(record: R): void;
   close(): void;
 }
 
@@ -162,7 +190,7 @@ export interface JournalWriter {
  * with the pid) stops two fledge processes from writing one journal at once; a lock left by a killed
  * process (pid gone) is taken over.
  */
-export function openJournalWriter(file: string, header: JournalHeader | null): JournalWriter {
+export function openJournalWriter<R = JournalRecord>(file: string, header: JournalHeaderBase | null): JournalWriter<R> {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -178,7 +206,7 @@ export function openJournalWriter(file: string, header: JournalHeader | null): J
     }
     if (size > 0) cutTornTail(file, size);
     const fd = fs.openSync(file, 'a', 0o600);
-    const writer: JournalWriter = {
+    const writer: JournalWriter<R> = {
       file,
       append(record) {
         writeLine(fd, file, record);

@@ -1,7 +1,5 @@
-import type { InstanceRateLimits, ServerSoftware } from '../domain/capabilities.js';
 import { usageError } from '../domain/errors.js';
-import type { JOURNAL_FORMAT, JOURNAL_VERSION} from './journal.js';
-import { openJournalWriter, readJournal, type JournalHeader, type JournalRecord, type JournalWriter } from './journal.js';
+import { openJournalWriter, readJournal, type JournalHeaderBase, type JournalWriter } from './journal.js';
 
 /**
  * The people journal: the import journal's file format and machinery (src/apply/journal.ts: JSON
@@ -18,17 +16,8 @@ export type PeopleRecord =
   | { readonly type: 'failed'; readonly step: string; readonly at: number; readonly code: string; readonly reason: string }
   | { readonly type: 'run'; readonly event: 'start' | 'stop'; readonly at: number; readonly detail: string };
 
-export interface PeopleJournalHeader {
-  readonly type: 'header';
-  readonly format: typeof JOURNAL_FORMAT;
-  readonly version: typeof JOURNAL_VERSION;
+export interface PeopleJournalHeader extends JournalHeaderBase {
   readonly kind: 'people';
-  readonly createdAt: string;
-  readonly archiveAccount: { readonly id: string | null; readonly username: string | null };
-  readonly instance: string;
-  readonly targetAccount: { readonly id: string; readonly acct: string };
-  readonly software: ServerSoftware;
-  readonly rateLimits: InstanceRateLimits;
 }
 
 export interface PeopleJournalState {
@@ -73,9 +62,9 @@ export interface PeopleJournal {
  * steps recorded there mean nothing here.
  */
 export function openPeopleJournal(file: string, header: PeopleJournalHeader): PeopleJournal {
-  const existing = readJournal(file);
+  const existing = readJournal<JournalHeaderBase, PeopleRecord>(file);
   if (existing) {
-    const h = existing.header as unknown as Partial<PeopleJournalHeader>;
+    const h = existing.header;
     if (h.kind !== 'people') {
       throw usageError('E_JOURNAL_KIND', `${file} is a posts journal, not a people journal`, { file, hint: 'pass another --journal file for `fledge follows --follow`' });
     }
@@ -86,14 +75,11 @@ export function openPeopleJournal(file: string, header: PeopleJournalHeader): Pe
       });
     }
   }
-  // The shared writer is typed for posts records; the file format (one JSON object per line with `type`
-  // and `step`) is what it guarantees, and that is all the people records rely on.
-  const writer: JournalWriter = openJournalWriter(file, header as unknown as JournalHeader);
-  const records = (existing?.records ?? []) as unknown as PeopleRecord[];
+  const writer: JournalWriter<PeopleRecord> = openJournalWriter<PeopleRecord>(file, header);
   return {
     file,
-    state: foldPeopleJournal(records),
-    append: (record) => writer.append(record as unknown as JournalRecord),
+    state: foldPeopleJournal(existing?.records ?? []),
+    append: (record) => writer.append(record),
     close: () => writer.close(),
   };
 }

@@ -7,7 +7,7 @@ import { RateGovernor } from '../../apply/governor.js';
 import { SleepAborted, createRealClock, type ApplyClock } from '../../apply/clock.js';
 import { applyPeople, readExistingRelations, resolvePeople, type PeopleCallContext } from '../../apply/people-apply.js';
 import { openPeopleJournal, type PeopleJournal } from '../../apply/people-journal.js';
-import { JOURNAL_FORMAT, JOURNAL_VERSION } from '../../apply/journal.js';
+import { journalHeaderBase } from '../../apply/journal.js';
 import { loadSession } from '../../config/index.js';
 import { AppError, EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
 import type { PeopleDecisions, PeoplePlan } from '../../domain/people.js';
@@ -150,18 +150,17 @@ export async function runFollows(io: CliIo, archiveArg: string, options: Follows
       });
       if (options.follow && !options.dryRun) {
         const file = path.resolve(io.cwd, options.journal ?? `fledge-people-${host.replace(/[^A-Za-z0-9.-]/g, '_')}.jsonl`);
-        journal = openPeopleJournal(file, {
-          type: 'header',
-          format: JOURNAL_FORMAT,
-          version: JOURNAL_VERSION,
-          kind: 'people',
-          createdAt: new Date(clock.now()).toISOString(),
-          archiveAccount: { id: archive.account.accountId, username: archive.account.username },
-          instance: session.instance,
-          targetAccount: { id: preflight.account.id, acct: `${preflight.account.username}@${host}` },
-          software: preflight.capabilities.software,
-          rateLimits: preflight.capabilities.rateLimits,
-        });
+        journal = openPeopleJournal(
+          file,
+          journalHeaderBase('people', {
+            now: clock.now(),
+            archiveAccount: { id: archive.account.accountId, username: archive.account.username },
+            instance: session.instance,
+            targetAccount: { id: preflight.account.id, acct: `${preflight.account.username}@${host}` },
+            software: preflight.capabilities.software,
+            rateLimits: preflight.capabilities.rateLimits,
+          }),
+        );
       }
       callCtx = {
         client,

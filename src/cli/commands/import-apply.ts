@@ -5,7 +5,7 @@ import { executePlan, type ExecuteResult, type ImportProgress } from '../../appl
 import { remainingMs } from '../../apply/eta.js';
 import { RateGovernor, type BudgetName, type WaitInfo } from '../../apply/governor.js';
 import { SleepAborted } from '../../apply/clock.js';
-import { JOURNAL_FORMAT, JOURNAL_VERSION, openJournalWriter, readJournal, type JournalHeader } from '../../apply/journal.js';
+import { journalHeaderBase, openJournalWriter, readJournal, type JournalHeader } from '../../apply/journal.js';
 import { foldJournal, type JournalState } from '../../apply/journal-state.js';
 import { mappingRowsFromJournal, openMappingWriter } from '../../apply/mapping.js';
 import { openArchiveFiles } from '../../archive/io/open-archive-files.js';
@@ -127,16 +127,14 @@ async function importWith(
   if (existing) checkResume(existing.header, { instance: session.instance, targetId: target.id, archiveId: plan.source.accountId, file: journalFile, kind: 'import' });
   const state: JournalState = foldJournal(existing?.records ?? []);
   const header: JournalHeader = {
-    type: 'header',
-    format: JOURNAL_FORMAT,
-    version: JOURNAL_VERSION,
-    kind: 'import',
-    createdAt: new Date(clock.now()).toISOString(),
-    archiveAccount: { id: plan.source.accountId, username: plan.source.username },
-    instance: session.instance,
-    targetAccount: { id: target.id, acct: targetAcct },
-    software: caps.software,
-    rateLimits: caps.rateLimits,
+    ...journalHeaderBase('import', {
+      now: clock.now(),
+      archiveAccount: { id: plan.source.accountId, username: plan.source.username },
+      instance: session.instance,
+      targetAccount: { id: target.id, acct: targetAcct },
+      software: caps.software,
+      rateLimits: caps.rateLimits,
+    }),
     plan: { posts: posts.length, skips: plan.steps.length - posts.length, source: planSource, digest: planDigest(plan) },
   };
 
