@@ -1,5 +1,5 @@
 import { scanArchive } from '../archive/io/read-archive.js';
-import type { SourcePost } from '../domain/source.js';
+import type { SourceArchive, SourcePost } from '../domain/source.js';
 import { decidePeople } from '../plan/people-decide.js';
 import { planPeople } from '../plan/people.js';
 import { renderPeopleReportSections } from './render/people-report.js';
@@ -14,12 +14,21 @@ export async function readPeopleReportSections(archivePath: string): Promise<Rep
   const posts: SourcePost[] = [];
   try {
     const header = await scanArchive(archivePath, (p) => {
-      if (/\w@\w|:\/\//.test(p.text)) posts.push(p);
+      if (MAY_NAME_ADDRESS.test(p.text)) posts.push(p);
     });
-    const plan = planPeople({ archive: { ...header, posts } });
-    return renderPeopleReportSections(plan, decidePeople(plan, null, null));
+    return peopleReportSections({ ...header, posts });
   } catch (error) {
     // The report is still worth having without its people part (e.g. a plan file whose archive moved).
     return [{ title: 'People (fledge follows)', rows: [{ label: 'Not available', value: error instanceof Error ? error.message : String(error) }] }];
   }
 }
+
+/** The same sections from an archive already read (the dry run of an archive has it in memory). */
+export function peopleReportSections(archive: SourceArchive): ReportSection[] {
+  const posts = archive.posts.filter((p) => MAY_NAME_ADDRESS.test(p.text));
+  const plan = planPeople({ archive: { ...archive, posts } });
+  return renderPeopleReportSections(plan, decidePeople(plan, null, null));
+}
+
+/** Only posts with an `@` after a word, or a URL, can name a fediverse address. */
+const MAY_NAME_ADDRESS = /\w@\w|:\/\//;

@@ -11,6 +11,7 @@ import { readArchive } from '../archive/io/read-archive.js';
 import { MASTODON_DEFAULT_CAPABILITIES, type InstanceCapabilities } from '../domain/capabilities.js';
 import { inputError, usageError } from '../domain/errors.js';
 import type { MigrationPlan } from '../domain/plan.js';
+import type { SourceArchive } from '../domain/source.js';
 import { createInstanceClient, isInstanceError, softwareOf, toCapabilities } from '../instance/index.js';
 import { planMigration } from '../plan/plan-migration.js';
 import { resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from '../plan/options.js';
@@ -211,6 +212,17 @@ export async function planArchive(
   capabilities: InstanceCapabilities,
   flags: { readonly quiet?: boolean } = {},
 ): Promise<MigrationPlan> {
+  return (await readAndPlanArchive(io, archive, options, capabilities, flags)).plan;
+}
+
+/** Like planArchive, and also returns the archive read, for callers that need more of it than the plan. */
+export async function readAndPlanArchive(
+  io: CliIo,
+  archive: string,
+  options: PlanCliOptions,
+  capabilities: InstanceCapabilities,
+  flags: { readonly quiet?: boolean } = {},
+): Promise<{ readonly plan: MigrationPlan; readonly source: SourceArchive }> {
   const input = toPlanOptionsInput({
     ...options,
     onlyIds: await expandIdFile(options.onlyIds, '--only-ids', io.cwd),
@@ -231,7 +243,7 @@ export async function planArchive(
     altText,
   });
   progress.done();
-  return plan;
+  return { plan, source };
 }
 
 export interface ResolvedCapabilities {

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { EXIT, usageError, type ExitCode } from '../../domain/errors.js';
 import type { MigrationPlan } from '../../domain/plan.js';
+import type { SourceArchive } from '../../domain/source.js';
 import { parsePlan } from '../../plan/parse-plan.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { action, withJson, type CommandContext } from '../context.js';
-import { addPlanOptions, hasPlanOptions, planArchive, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
+import { addPlanOptions, hasPlanOptions, readAndPlanArchive, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
 import { isPlanFile, readPlanFile } from '../plan-file.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
-import { readPeopleReportSections } from '../people-sections.js';
+import { peopleReportSections, readPeopleReportSections } from '../people-sections.js';
 import { writeReport } from '../report.js';
 
 export interface ImportCommandOptions extends PlanCliOptions {
@@ -33,6 +34,7 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
   const { io } = ctx;
   let plan: MigrationPlan;
   let target: string;
+  let source: SourceArchive | null = null;
   if (await isPlanFile(io, input)) {
     if (hasPlanOptions(options)) {
       throw usageError('E_USAGE', `${input} is a plan file: planning options (--since, --replies …) only apply when planning from an archive`, {
@@ -49,12 +51,13 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
     }
   } else {
     const resolved = await resolveCapabilities(io, options.instance);
-    plan = await planArchive(io, input, options, resolved.capabilities, { quiet: options.json === true });
+    ({ plan, source } = await readAndPlanArchive(io, input, options, resolved.capabilities, { quiet: options.json === true }));
     target = resolved.target;
   }
   const summary = summarizePlan(plan);
   if (options.report !== undefined) {
-    const people = plan.source.archivePath ? await readPeopleReportSections(plan.source.archivePath) : [];
+    // The archive was just read to plan it: only a plan file sends the people part back to it.
+    const people = source ? peopleReportSections(source) : plan.source.archivePath ? await readPeopleReportSections(plan.source.archivePath) : [];
     const report = await writeReport(io, options.report, plan, { extraSections: people });
     io.stderr.write(`Report written to ${report.file} (${Math.ceil(report.bytes / 1024).toLocaleString('en-US')} KB): open it in a browser.\n`);
   }
