@@ -13,8 +13,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { measure, median } from './measure.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -22,31 +22,6 @@ const CHROMIUM = process.env.FLEDGE_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 const LOAD_TARGET_SECONDS = 3;
-
-/** @typedef {{ wall: number, rssMb: number, exit: number, stdout: string, stderr: string }} Sample */
-
-const median = (/** @type {number[]} */ xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? /** @type {number} */ (s[m]) : (/** @type {number} */ (s[m - 1]) + /** @type {number} */ (s[m])) / 2;
-};
-
-/** One command under GNU time -v (wall clock, peak RSS), like bench/run.js. @param {string[]} cmd @returns {Promise<Sample>} */
-function measure(cmd) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-v', ...cmd], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', () => {
-      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      const exit = /Exit status: (\d+)/.exec(stderr);
-      resolve({ wall, rssMb: rss ? Number(rss[1]) / 1024 : NaN, exit: exit ? Number(exit[1]) : -1, stdout: '', stderr });
-    });
-  });
-}
 
 /** A page of exactly `bytes` bytes that does nothing but carry inert data and mark when its script runs. @param {number} bytes */
 function baselinePage(bytes) {

@@ -11,7 +11,7 @@
 //
 // Archives: 100k (2 parts) and 400k (8 parts) are the issue's; 100k-8p holds the same tweets as 100k split
 // into 8 parts (25 MiB each), which separates "memory grows with parts" from "memory grows with content".
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,14 +19,14 @@ import { fileURLToPath } from 'node:url';
 import { REPORT_SECTION } from './report.js';
 import { IMPORT_SECTION } from './import.js';
 import { planSection } from './plan.js';
+import { measure, median, TIME } from './measure.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
-const TIME = '/usr/bin/time';
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const SEED = 20240601;
 
-/** @typedef {{ wall: number, cpu: number, rssMb: number, exit: number, stdout: string, stderr: string }} Sample */
+/** @typedef {import('./measure.js').Sample} Sample */
 /** @typedef {{ archive: string, tool: string, tweets: number, wall: number, cpu: number, rssMb: number, samples: Sample[] }} Row */
 /** @typedef {{ label: string, value: number, limit: number, pass: boolean }} Check */
 /** @typedef {{ rows: Row[], checks: Check[], notes: string[] }} SectionResult */
@@ -42,38 +42,6 @@ function requireGnuTime() {
       '       Install it with:  apt-get install -y time   (Debian/Ubuntu)  or  brew install gnu-time (macOS, then adapt TIME)\n');
     process.exit(1);
   }
-}
-
-const median = (/** @type {number[]} */ xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? /** @type {number} */ (s[m]) : (/** @type {number} */ (s[m - 1]) + /** @type {number} */ (s[m])) / 2;
-};
-
-/**
- * Runs one command under GNU time; stdout is discarded unless `keepStdout` (the `> /dev/null` of the brief).
- * @param {string[]} cmd @param {boolean} keepStdout @returns {Promise<Sample>}
- */
-function measure(cmd, keepStdout = false) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(TIME, ['-v', ...cmd], { cwd: ROOT, stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', () => {
-      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      const exit = /Exit status: (\d+)/.exec(stderr);
-      // CPU time (user + system) is far less sensitive than wall time to other load on the machine.
-      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
-      const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
-      const cpu = user && sys ? Number(user[1]) + Number(sys[1]) : NaN;
-      resolve({ wall, cpu, rssMb: rss ? Number(rss[1]) / 1024 : NaN, exit: exit ? Number(exit[1]) : -1, stdout, stderr });
-    });
-  });
 }
 
 /** Hash of the generator sources: a cached archive is rebuilt when they change. */
