@@ -265,28 +265,28 @@ function verify(server: MastodonTestServer, journalFile: string, profile: Profil
 }
 
 describe('crash test: SIGKILL the importer at random points, resume until done', () => {
+  /** Every planned post exists exactly once, with its thread, text and media, and none failed. */
+  function expectEveryPostOnceAndIntact(f: Awaited<ReturnType<typeof crashImport>>): void {
+    expect(f.duplicates).toBe(0);
+    expect(f.missing).toBe(0);
+    expect(f.brokenThreads).toBe(0);
+    expect(f.wrongText).toBe(0);
+    expect(f.wrongMedia).toBe(0);
+    expect(f.failed).toBe(0);
+  }
+
   it(`mastodon profile (Idempotency-Key): ${KILLS} kills, no duplicate, no missing post, threads intact`, async () => {
     const f = await crashImport('mastodon', KILLS, {
       // 3 h → 3 s; 15 posts and 6 uploads per window so runs cross rate-limit waits.
       throttles: { family_statuses: { limit: 15, period: 3 * 3600 }, api_media: { limit: 6, period: 1800 } },
     });
     expect(f.kills).toBeGreaterThanOrEqual(KILLS);
-    expect(f.duplicates).toBe(0);
-    expect(f.missing).toBe(0);
-    expect(f.brokenThreads).toBe(0);
-    expect(f.wrongText).toBe(0);
-    expect(f.wrongMedia).toBe(0);
-    expect(f.failed).toBe(0);
+    expectEveryPostOnceAndIntact(f);
   }, Math.max(600_000, KILLS * 12_000));
 
   it(`gotosocial profile (no Idempotency-Key: reconciliation): ${GTS_KILLS} kills, no duplicate, no missing post`, async () => {
     const f = await crashImport('gotosocial', GTS_KILLS, { throttles: { gotosocial_api: { limit: 60, period: 300 } }, windowScale: 1 / 100 });
     expect(f.kills).toBeGreaterThanOrEqual(GTS_KILLS);
-    expect(f.duplicates).toBe(0);
-    expect(f.missing).toBe(0);
-    expect(f.brokenThreads).toBe(0);
-    expect(f.wrongText).toBe(0);
-    expect(f.wrongMedia).toBe(0);
-    expect(f.failed).toBe(0);
+    expectEveryPostOnceAndIntact(f);
   }, Math.max(600_000, GTS_KILLS * 12_000));
 });
