@@ -95,11 +95,11 @@ const KEY_TTL_MARGIN_MS = 10 * 60_000;
 const RECONCILE_SKEW_MS = 60 * 60_000;
 const RECONCILE_PAGE = 40;
 /**
- * A status request cut off by a crash may still be completing on the server. Without an
- * Idempotency-Key (GoToSocial, snac) the only guard against a duplicate is to look for the status
- * before sending it again, so a resumed run first lets a just-interrupted request finish: it waits
- * until this long after the last 'started' record (the default request timeout, FLEDGE_TIMEOUT_MS)
- * before searching. Scaled by backoffScale in tests.
+ * A status request cut off (by a crash, a reset or a timeout) may still be completing on the
+ * server. Without an Idempotency-Key (GoToSocial, snac) the only guard against a duplicate is to
+ * look for the status before sending it again, so every search waits until this long after the
+ * step's last 'started' record (the default request timeout, FLEDGE_TIMEOUT_MS): on a resume and
+ * before an in-run retry alike. Scaled by backoffScale in tests.
  */
 const IN_FLIGHT_GRACE_MS = 30_000;
 
@@ -185,6 +185,14 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       pending.set(id, { stepId: id, textDigest: v.textDigest, inReplyToId: v.inReplyToId, mediaCount: step.media.length, bound: when - RECONCILE_SKEW_MS });
     }
     if (pending.size === 0) return found;
+    // Let the last request for these steps finish on the server before looking for its status
+    // (a no-op for steps whose Idempotency-Key memory has long expired).
+    const last = Math.max(...[...pending.keys()].map((id) => view.get(id)!.lastStartedAt ?? 0));
+    const wait = last + IN_FLIGHT_GRACE_MS * (options.backoffScale ?? 1) - clock.now();
+    if (wait > 0) {
+      options.onNotice?.(`Letting the last request for ${pending.size === 1 ? 'this post' : 'these posts'} finish on the server (${Math.ceil(wait / 1000)} s) before checking for it…`);
+      await clock.sleep(wait, signal);
+    }
     const bound = Math.min(...[...pending.values()].map((p) => p.bound));
     let maxId: string | undefined;
     for (;;) {
@@ -272,14 +280,6 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       })
       .map((p) => p.id);
     if (stale.length > 0) {
-      if (ttlMs === 0) {
-        const last = Math.max(...stale.map((id) => view.get(id)!.lastStartedAt ?? 0));
-        const wait = last + IN_FLIGHT_GRACE_MS * (options.backoffScale ?? 1) - clock.now();
-        if (wait > 0) {
-          options.onNotice?.(`Letting the request cut off by the last run finish on the server (${Math.ceil(wait / 1000)} s) before checking for it…`);
-          await clock.sleep(wait, signal);
-        }
-      }
       const found = await reconcile(stale);
       options.onNotice?.(`Checked ${stale.length} unconfirmed post(s) against the account: ${found.size} already there, ${stale.length - found.size} to send again.`);
       for (const id of stale) {
