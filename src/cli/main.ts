@@ -4,8 +4,8 @@ import { COMMANDS } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render/error.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
 
 /**
  * The single error boundary (house style): parse argv, run one subcommand, turn every failure into

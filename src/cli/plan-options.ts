@@ -16,7 +16,7 @@ import { createInstanceClient, isInstanceError, softwareOf, toCapabilities } fro
 import { planMigration } from '../plan/plan-migration.js';
 import { resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from '../plan/options.js';
 import type { CliIo } from './io.js';
-import { VERSION } from './main.js';
+import { VERSION } from './version.js';
 import { createProgress } from './progress.js';
 
 /** Raw option values as commander hands them over (undefined when not given: defaults live in src/plan/options.ts). */
