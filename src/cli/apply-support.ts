@@ -9,7 +9,8 @@ import { usageError } from '../domain/errors.js';
 import { createInstanceClient, isInstanceError, msUntilReset, normalizeInstanceUrl } from '../instance/index.js';
 import type { InstanceClient } from '../instance/types.js';
 import type { CliIo } from './io.js';
-import { traceWriter } from './commands/login.js';
+import { shellQuote } from './shell-quote.js';
+import { traceWriter } from './debug.js';
 
 /**
  * Journals live in `$FLEDGE_STATE_DIR`, else `$XDG_STATE_HOME/fledge/journals`, else
@@ -60,47 +61,6 @@ export async function connect(io: CliIo, instanceFlag: string | undefined, accou
 
 export function cliClock(io: CliIo): ApplyClock {
   return createRealClock(io.now);
-}
-
-/** Ask on stdin; only when stdin is a terminal (non-interactive runs must pass --yes). */
-export async function confirm(io: CliIo, question: string, yes: boolean | undefined, flag = '--yes'): Promise<boolean> {
-  if (yes) return true;
-  if (!io.stdin.isTTY) {
-    throw usageError('E_CONFIRM_NEEDED', 'this command writes to your account and needs a confirmation, but stdin is not a terminal', {
-      hint: `review the summary above, then run it again with ${flag}`,
-    });
-  }
-  io.stderr.write(`${question} [y/N] `);
-  const answer = await readLine(io);
-  return /^\s*y(es)?\s*$/i.test(answer);
-}
-
-function readLine(io: CliIo): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const onData = (chunk: Buffer | string): void => {
-      text += chunk.toString();
-      const nl = text.indexOf('\n');
-      if (nl >= 0) finish(text.slice(0, nl));
-    };
-    const finish = (value: string): void => {
-      io.stdin.off('data', onData);
-      io.stdin.off('end', onEnd);
-      io.interrupted.removeEventListener('abort', onEnd);
-      io.stdin.pause();
-      resolve(value);
-    };
-    const onEnd = (): void => finish(text);
-    io.stdin.on('data', onData);
-    io.stdin.once('end', onEnd);
-    io.interrupted.addEventListener('abort', onEnd, { once: true });
-    io.stdin.resume();
-  });
-}
-
-/** Quote an argument for a POSIX shell when needed. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The command that resumes: the same arguments, with the journal pinned and --yes (never a token: those come from the store or FLEDGE_TOKEN). */

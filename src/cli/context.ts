@@ -8,8 +8,11 @@ export interface CommandContext {
   exitCode: ExitCode;
 }
 
-/** A subcommand module registers itself on the program; its action returns the exit code. */
-export type CommandModule = (program: Command, ctx: CommandContext) => void;
+/**
+ * A subcommand module adds its options, help text and action to the command that main.ts created
+ * from its spec (name, arguments, description: commands/index.ts); its action returns the exit code.
+ */
+export type CommandModule = (command: Command, ctx: CommandContext) => void;
 
 /** Shared `--json` flag (declared once, as toot does): exactly one JSON document on stdout. */
 export function withJson(command: Command): Command {

@@ -52,7 +52,7 @@ async function loginWithOpener(args: string[]): Promise<{ opened: string[]; code
       setTimeout(() => stdin.write(`${server.approve(url).code}\n`), 5);
       return true;
     },
-  })(program, ctx);
+  })(program.command('login'), ctx);
   if (!args.includes('--no-browser')) {
     await program.parseAsync(['login', '--instance', server.url, ...args], { from: 'user' });
   } else {

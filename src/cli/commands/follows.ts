@@ -19,9 +19,10 @@ import { parseListsFile, parseMappingFile, type ListsFileRow, type MappingFile }
 import { planPeople } from '../../plan/people.js';
 import { action, withJson, type CommandContext, type CommandModule } from '../context.js';
 import type { CliIo } from '../io.js';
+import { confirm, PREVIEW_HINT } from '../confirm.js';
 import { createProgress } from '../progress.js';
 import { renderPeopleSummary } from '../render/people-summary.js';
-import { debugOf, traceWriter } from './login.js';
+import { debugOf, traceWriter } from '../debug.js';
 
 export interface FollowsOptions {
   map?: string[];
@@ -41,12 +42,9 @@ export interface FollowsDeps {
   readonly clock?: ApplyClock;
 }
 
-export const registerFollows: CommandModule = (program: Command, ctx: CommandContext) => {
+export const registerFollows: CommandModule = (command: Command, ctx: CommandContext) => {
   withJson(
-    program
-      .command('follows')
-      .argument('<archive>', 'the archive (.zip or folder)')
-      .description('Find the people you followed, blocked and muted, their fediverse addresses, and follow/block/mute them (or export Mastodon import files).')
+    command
       .option('-m, --map <file...>', 'CSV mapping Twitter handle or id → fediverse address (any common shape, Mastodon\'s own export, or a filled-in people-review.csv)')
       .option('--lists <file>', 'list members, in Mastodon\'s lists.csv shape (list name, then an address or a Twitter handle)')
       .option('-i, --instance <url>', 'verify addresses through this server (your logged-in account there)')
@@ -198,7 +196,7 @@ export async function runFollows(io: CliIo, archiveArg: string, options: Follows
       io.stderr.write('Nothing to do on the server.\n');
       return EXIT.ok;
     }
-    if (!(await confirm(io, options.yes === true, `Follow ${decisions.totals.toFollow}, block ${decisions.totals.toBlock}, mute ${decisions.totals.toMute} on ${target}?`))) {
+    if (!(await confirm(io, `Follow ${decisions.totals.toFollow}, block ${decisions.totals.toBlock}, mute ${decisions.totals.toMute} on ${target}?`, options.yes, PREVIEW_HINT))) {
       io.stderr.write('Nothing was sent.\n');
       return EXIT.ok;
     }
@@ -259,28 +257,6 @@ function perDay(p: Preflight): number | null {
 }
 
 /** Ask on a terminal; refuse without a terminal unless --yes (house style: writes need --yes when non-interactive). */
-export async function confirm(io: CliIo, yes: boolean, question: string): Promise<boolean> {
-  if (yes) return true;
-  if (!io.stdin.isTTY) {
-    throw usageError('E_CONFIRM_NEEDED', `${question} — no terminal to ask on`, { hint: 'add --yes to confirm non-interactively, or --dry-run to only preview' });
-  }
-  io.stderr.write(`${question} [y/N] `);
-  const answer = await new Promise<string>((resolve) => {
-    let text = '';
-    const onData = (chunk: Buffer | string): void => {
-      text += chunk.toString();
-      if (text.includes('\n')) {
-        io.stdin.off('data', onData);
-        io.stdin.pause();
-        resolve(text.split('\n')[0]!);
-      }
-    };
-    io.stdin.on('data', onData);
-    io.stdin.once('end', () => resolve(text));
-  });
-  return /^y(es)?$/i.test(answer.trim());
-}
-
 async function writeExports(io: CliIo, dir: string, d: PeopleDecisions): Promise<void> {
   const out = path.resolve(io.cwd, dir);
   try {

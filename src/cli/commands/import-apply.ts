@@ -15,10 +15,11 @@ import type { MigrationPlan, PostStep } from '../../domain/plan.js';
 import { readInstanceCapabilities } from '../../instance/index.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
-import { backoffScale, cliClock, confirm, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
+import { backoffScale, cliClock, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
 import type { CommandContext } from '../context.js';
 import { planArchive, type PlanCliOptions } from '../plan-options.js';
 import { isPlanFile, readPlanFile } from '../plan-file.js';
+import { confirm } from '../confirm.js';
 import { createProgress } from '../progress.js';
 import { renderError } from '../render/error.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
@@ -27,7 +28,7 @@ import { createHash } from 'node:crypto';
 /**
  * `fledge import <archive|plan.json> --instance URL`: the real import (the dry run lives in
  * import.ts). Preflight the instance, plan for its real capabilities (or re-check a plan file against
- * them), show the summary and ETA, confirm, then replay the plan through the journal and the rate
+ * them), show the summary and ETA, then replay the plan through the journal and the rate
  * governor (src/apply/). Running the same command again resumes from the journal.
  */
 export interface ApplyCliOptions extends PlanCliOptions {

@@ -66,11 +66,8 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
   return { plan, summary };
 }
 
-export function registerImport(program: Command, ctx: CommandContext): void {
-  const command = program
-    .command('import')
-    .argument('<input>', 'the archive (.zip or folder), or a plan file made by `fledge plan`')
-    .description('Import an archive or a plan into your account (crash-safe, resumable, within the rate limits); --dry-run previews it with nothing sent.')
+export function registerImport(command: Command, ctx: CommandContext): void {
+  command
     .option('--dry-run', 'plan and summarise the whole migration (posts, threads, media, skips, ETA) without writing anything')
     .option('--report <file>', 'with --dry-run: also write the preview as one self-contained HTML page (open it in a browser)')
     .addHelpText(

@@ -6,12 +6,9 @@ import { action, withJson, type CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
 import { renderInspect } from '../render/inspect.js';
 
-export function registerInspect(program: Command, ctx: CommandContext): void {
+export function registerInspect(command: Command, ctx: CommandContext): void {
   withJson(
-    program
-      .command('inspect')
-      .argument('<archive>', 'the archive: the .zip from X, or the folder you unpacked it into')
-      .description('Show what is in a Twitter/X archive: account, tweets by kind, media, people, lists, warnings.')
+    command
       .addHelpText('after', '\nExamples:\n  fledge inspect twitter-2024-01-31-abc123.zip\n  fledge inspect ~/Downloads/twitter-archive/ --json | jq .tweets'),
   ).action(
     action(ctx, async (archive: string, options: { json?: boolean }) => {

@@ -25,10 +25,10 @@ import {
   OOB_REDIRECT_URI,
   registerApp,
   revokeToken,
-  type RequestTrace,
 } from '../../instance/index.js';
 import { action, withJson, type CommandContext, type CommandModule } from '../context.js';
 import type { CliIo } from '../io.js';
+import { debugOf, traceWriter } from '../debug.js';
 
 /**
  * The OAuth scopes fledge asks for: the least that covers reading the account and replaying an
@@ -87,11 +87,9 @@ interface LoginOptions {
 }
 
 export function createLoginCommand(deps: LoginDeps): CommandModule {
-  return (program: Command, ctx: CommandContext) => {
+  return (command: Command, ctx: CommandContext) => {
     withJson(
-      program
-        .command('login')
-        .description('Log in to a Mastodon-API server (Mastodon, GoToSocial, Pleroma, Akkoma, Hollo) and store the token.')
+      command
         .option('-i, --instance <url>', 'your server, e.g. https://mastodon.social (default: $FLEDGE_INSTANCE)')
         .option('--listen', 'receive the code on a one-shot listener on 127.0.0.1 instead of pasting it')
         .option('--port <port>', `port of the --listen callback (default ${DEFAULT_LISTEN_PORT})`)
@@ -107,19 +105,6 @@ export function createLoginCommand(deps: LoginDeps): CommandModule {
 }
 
 export const registerLogin: CommandModule = createLoginCommand({ openBrowser: openInBrowser });
-
-export function debugOf(command: Command): boolean {
-  return command.optsWithGlobals<{ debug?: boolean }>().debug === true;
-}
-
-/** --debug request traces: method, path, outcome, rate-limit state. Never headers, bodies or tokens. */
-export function traceWriter(io: CliIo, debug: boolean): ((t: RequestTrace) => void) | undefined {
-  if (!debug) return undefined;
-  return (t) => {
-    const rl = t.rateLimit && t.rateLimit.remaining !== null ? ` (rate limit ${t.rateLimit.remaining}/${t.rateLimit.limit ?? '?'} left)` : '';
-    io.stderr.write(`debug: ${t.request} → ${t.status ?? t.outcome} in ${t.durationMs} ms${rl}\n`);
-  };
-}
 
 async function runLogin(io: CliIo, options: LoginOptions, deps: LoginDeps, debug: boolean): Promise<ExitCode> {
   const given = options.instance ?? io.env['FLEDGE_INSTANCE'];

@@ -13,11 +13,9 @@ interface LogoutOptions {
   json?: boolean;
 }
 
-export const registerLogout: CommandModule = (program: Command, ctx: CommandContext) => {
+export const registerLogout: CommandModule = (command: Command, ctx: CommandContext) => {
   withJson(
-    program
-      .command('logout')
-      .description('Revoke the stored token on the server and forget it.')
+    command
       .option('-i, --instance <url>', 'log out the active account of this server')
       .option('-a, --account <acct>', 'log out this account (user@server)')
       .option('--local-only', 'forget the token even if the server cannot be reached to revoke it')

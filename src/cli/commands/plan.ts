@@ -43,11 +43,8 @@ async function writePlanAtomic(file: string, plan: MigrationPlan): Promise<void>
   }
 }
 
-export function registerPlan(program: Command, ctx: CommandContext): void {
-  const command = program
-    .command('plan')
-    .argument('<archive>', 'the archive: the .zip from X, or the folder you unpacked it into')
-    .description('Plan the migration offline and write it to a file you can review and edit; `fledge import plan.json` applies exactly that file.')
+export function registerPlan(command: Command, ctx: CommandContext): void {
+  command
     .option('-o, --out <file>', 'where to write the plan (JSON); "-" for stdout')
     .option('--instance <url>', "plan for this server's real limits (read without logging in or writing); default: stock Mastodon, offline")
     .addHelpText(

@@ -9,8 +9,8 @@ import { createInstanceClient, InstanceError, normalizeInstanceUrl, readInstance
 import { MASTODON_PROFILE_LIMITS, planProfile, profileLimitsFor, type ProfileImage, type ProfilePlan } from '../../plan/profile.js';
 import { action, withJson, type CommandContext, type CommandModule } from '../context.js';
 import type { CliIo } from '../io.js';
-import { confirm } from './follows.js';
-import { debugOf, traceWriter } from './login.js';
+import { confirm, PREVIEW_HINT } from '../confirm.js';
+import { debugOf, traceWriter } from '../debug.js';
 
 interface ProfileOptions {
   instance?: string;
@@ -22,12 +22,9 @@ interface ProfileOptions {
   expandLinks?: boolean;
 }
 
-export const registerProfile: CommandModule = (program: Command, ctx: CommandContext) => {
+export const registerProfile: CommandModule = (command: Command, ctx: CommandContext) => {
   withJson(
-    program
-      .command('profile')
-      .argument('<archive>', 'the archive (.zip or folder)')
-      .description('Move your profile: display name, bio, avatar, header, website and location. Shows the change first, applies it after you confirm.')
+    command
       .option('-i, --instance <url>', 'the server of your new account (your logged-in account there)')
       .option('-a, --account <acct>', 'a stored account (user@server)')
       .option('--dry-run', 'show the change and stop (offline without --instance: checked against Mastodon\'s limits)')
@@ -114,7 +111,7 @@ async function runProfile(io: CliIo, archiveArg: string, options: ProfileOptions
   else io.stdout.write(renderProfilePlan(plan, preflight?.account ?? null, target));
   if (options.dryRun) return EXIT.ok;
 
-  if (!(await confirm(io, options.yes === true, `Update the profile of ${target}?`))) {
+  if (!(await confirm(io, `Update the profile of ${target}?`, options.yes, PREVIEW_HINT))) {
     io.stderr.write('Nothing was changed.\n');
     return EXIT.ok;
   }

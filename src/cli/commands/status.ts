@@ -15,11 +15,9 @@ import type { CliIo } from '../io.js';
  * done, failed with reasons, unconfirmed, remaining, ETA under the instance's limits. Without
  * --journal it lists the journals in the default journal folder and shows the newest.
  */
-export function registerStatus(program: Command, ctx: CommandContext): void {
+export function registerStatus(command: Command, ctx: CommandContext): void {
   withJson(
-    program
-      .command('status')
-      .description('Show where an import (or undo) stands: done, failed and why, remaining, ETA. Reads the journal only.')
+    command
       .option('--journal <file>', 'the journal to read (default: the most recent one under ~/.local/state/fledge/journals)')
       .addHelpText('after', '\nExamples:\n  fledge status\n  fledge status --journal ./my-import.journal --json'),
   ).action(

@@ -6,8 +6,9 @@ import { foldJournal } from '../../apply/journal-state.js';
 import { undoImport, undoTargets } from '../../apply/undo.js';
 import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
 import { formatDuration } from '../../plan/estimate.js';
-import { backoffScale, cliClock, confirm, connect, resumeCommand } from '../apply-support.js';
+import { backoffScale, cliClock, connect, resumeCommand } from '../apply-support.js';
 import { action, withJson, type CommandContext } from '../context.js';
+import { confirm } from '../confirm.js';
 import { createProgress } from '../progress.js';
 import { renderError } from '../render/error.js';
 
@@ -16,11 +17,9 @@ import { renderError } from '../render/error.js';
  * delete limit (Mastodon: 30 per 30 minutes), newest first. The undo has its own journal
  * (`<FILE>.undo`), so it can be interrupted and resumed like the import.
  */
-export function registerUndo(program: Command, ctx: CommandContext): void {
+export function registerUndo(command: Command, ctx: CommandContext): void {
   withJson(
-    program
-      .command('undo')
-      .description('Delete what an import created (newest first, within the delete rate limit); resumable.')
+    command
       .requiredOption('--journal <file>', 'the journal of the import to undo')
       .option('--dry-run', 'show what would be deleted and how long it takes, delete nothing')
       .option('--account <user@host>', 'which stored login to use when you have several')

@@ -6,7 +6,7 @@ import { AppError, EXIT, type ExitCode } from '../../domain/errors.js';
 import { createInstanceClient, InstanceError, normalizeInstanceUrl, readInstanceCapabilities, type Preflight } from '../../instance/index.js';
 import { action, withJson, type CommandContext, type CommandModule } from '../context.js';
 import type { CliIo } from '../io.js';
-import { debugOf, traceWriter } from './login.js';
+import { debugOf, traceWriter } from '../debug.js';
 
 interface WhoamiOptions {
   instance?: string;
@@ -14,11 +14,9 @@ interface WhoamiOptions {
   json?: boolean;
 }
 
-export const registerWhoami: CommandModule = (program: Command, ctx: CommandContext) => {
+export const registerWhoami: CommandModule = (command: Command, ctx: CommandContext) => {
   withJson(
-    program
-      .command('whoami')
-      .description("Show the logged-in account and what its server supports (limits, backdating, rate limits).")
+    command
       .option('-i, --instance <url>', 'the active account of this server (or with FLEDGE_TOKEN: the server the token belongs to)')
       .option('-a, --account <acct>', 'a stored account (user@server)')
       .addHelpText('after', '\nExamples:\n  fledge whoami\n  fledge whoami --account alice@mastodon.social --json\n  FLEDGE_TOKEN=… fledge whoami --instance https://mastodon.social'),
