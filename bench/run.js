@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { REPORT_SECTION } from './report.js';
 import { IMPORT_SECTION } from './import.js';
 import { planSection } from './plan.js';
+import { STARTUP_SECTION } from './startup.js';
 import { measure, median, TIME } from './measure.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,7 +90,7 @@ const CHECKED = ['tweets.total', 'tweets.original', 'tweets.selfReply', 'tweets.
 /** @param {any} o @param {string} p */
 const get = (o, p) => p.split('.').reduce((v, k) => (v == null ? undefined : v[k]), o);
 
-/** @type {{ name: string, run(ctx: Context): Promise<SectionResult> }[]} */
+/** @type {{ name: string, needsArchives?: boolean, run(ctx: Context): Promise<SectionResult> }[]} */
 const SECTIONS = [
   {
     name: 'inspect',
@@ -150,6 +151,8 @@ const SECTIONS = [
   IMPORT_SECTION,
   // Reading then planning the 100k archive in one process: planning must take less time than reading (bench/plan.js).
   planSection,
+  // `fledge --help` / `--version` beside `node -e 0`: no command module is loaded to answer them (bench/startup.js).
+  STARTUP_SECTION,
 ];
 
 /** @param {string} s @param {number} n */
@@ -160,7 +163,10 @@ const lpad = (s, n) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 async function main() {
   requireGnuTime();
   fs.mkdirSync(OUT, { recursive: true });
-  const labels = (process.env.BENCH_ARCHIVES ?? Object.keys(ARCHIVES).join(',')).split(',');
+  const selected = SECTIONS.filter((s) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === s.name);
+  // A section that reads no archive (startup) runs alone without generating them.
+  const needsArchives = selected.some((s) => s.needsArchives !== false);
+  const labels = needsArchives ? (process.env.BENCH_ARCHIVES ?? Object.keys(ARCHIVES).join(',')).split(',') : [];
   /** @type {Context} */ const ctx = { archives: [] };
   for (const label of labels) {
     const spec = /** @type {Record<string, { tweets: number, partSize: number }>} */ (ARCHIVES)[label];
@@ -173,8 +179,7 @@ async function main() {
   }
   const results = {};
   let failed = false;
-  for (const section of SECTIONS) {
-    if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== section.name) continue;
+  for (const section of selected) {
     const os = await import('node:os');
     log(`\n== ${section.name} (median of ${RUNS} runs, ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}) ==`);
     const r = await section.run(ctx);
@@ -182,7 +187,7 @@ async function main() {
     log(`${pad('archive', 8)} ${pad('tool', 16)} ${lpad('wall s', 8)} ${lpad('tweets/s', 10)} ${lpad('peak RSS MB', 12)} ${lpad('CPU s', 8)}`);
     for (const row of r.rows) {
       const cpu = row.cpu === undefined ? '' : row.cpu.toFixed(2);
-      log(`${pad(row.archive, 8)} ${pad(row.tool, 16)} ${lpad(row.wall.toFixed(2), 8)} ${lpad(Math.round(row.tweets / row.wall).toLocaleString('en-US'), 10)} ${lpad(row.rssMb.toFixed(0), 12)} ${lpad(cpu, 8)}`);
+      log(`${pad(row.archive, 8)} ${pad(row.tool, 16)} ${lpad(row.wall.toFixed(2), 8)} ${lpad(row.tweets ? Math.round(row.tweets / row.wall).toLocaleString('en-US') : '-', 10)} ${lpad(row.rssMb.toFixed(0), 12)} ${lpad(cpu, 8)}`);
     }
     for (const c of r.checks) {
       log(`${c.pass ? 'PASS' : 'FAIL'}  ${pad(c.label, 42)} ${c.value.toFixed(2)}× (target ≤ ${c.limit}×)`);
