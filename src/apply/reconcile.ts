@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InstanceStatus } from '../instance/types.js';
+import { htmlToText } from '../domain/html-text.js';
 
 /**
  * Exactly-once support: deterministic idempotency keys, and matching an unconfirmed step against the
@@ -17,24 +18,6 @@ export function idempotencyKeyFor(parts: { archiveAccountId: string | null; step
   const h = createHash('sha256');
   h.update(`fledge/v1\n${parts.archiveAccountId ?? '-'}\n${parts.stepId}\n${parts.instance}\n${parts.targetAccountId}`);
   return `fledge-${h.digest('hex').slice(0, 40)}`;
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-/** Server HTML (`content`) back to comparable plain text: paragraphs and <br> become whitespace, tags go, entities decode. */
-export function contentToText(html: string): string {
-  const text = html
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/p>\s*<p[^>]*>/gi, '\n\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(code) ? String.fromCodePoint(code) : m;
-      }
-      return ENTITIES[e.toLowerCase()] ?? m;
-    });
-  return text;
 }
 
 /** Whitespace-insensitive form: servers trim, turn newlines into <br> and paragraphs; only the words are compared. */
@@ -64,7 +47,7 @@ export function findStatusForStep(step: UnconfirmedStep, statuses: readonly Inst
     if (claimed.has(status.id)) continue;
     if ((status.inReplyToId ?? null) !== step.inReplyToId) continue;
     if (status.mediaIds.length !== step.mediaCount) continue;
-    if (textDigest(contentToText(status.content)) !== step.textDigest) continue;
+    if (textDigest(htmlToText(status.content)) !== step.textDigest) continue;
     return status;
   }
   return null;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPlanAgainst } from '../../src/apply/check-plan.js';
 import { openMappingWriter } from '../../src/apply/mapping.js';
-import { contentToText, findStatusForStep, idempotencyKeyFor, textDigest } from '../../src/apply/reconcile.js';
+import { findStatusForStep, idempotencyKeyFor, textDigest } from '../../src/apply/reconcile.js';
+import { htmlToText } from '../../src/domain/html-text.js';
 import { classifyFailure, transientBackoffMs } from '../../src/apply/call.js';
 import { resumeCommand } from '../../src/cli/apply-support.js';
 import { MASTODON_DEFAULT_CAPABILITIES } from '../../src/domain/capabilities.js';
@@ -32,7 +33,7 @@ describe('reconciliation matching', () => {
     const html =
       '<p>Tea &amp; toast <a href="https://example.com/a/very/long/path" rel="nofollow noopener" target="_blank"><span class="invisible">https://</span><span class="ellipsis">example.com/a/very</span><span class="invisible">/long/path</span></a><br />line two &#39;q&#39;</p><p>From Twitter, 2020-01-01</p>';
     const sent = "Tea & toast https://example.com/a/very/long/path\nline two 'q'\n\nFrom Twitter, 2020-01-01";
-    expect(textDigest(contentToText(html))).toBe(textDigest(sent));
+    expect(textDigest(htmlToText(html))).toBe(textDigest(sent));
   });
 
   it('matches text, reply target and media count, skipping statuses other steps already claimed', () => {

@@ -11,6 +11,7 @@ import { action, withJson, type CommandContext, type CommandModule } from '../co
 import type { CliIo } from '../io.js';
 import { confirm, PREVIEW_HINT } from '../confirm.js';
 import { debugOf, traceWriter } from '../debug.js';
+import { htmlToText } from '../../domain/html-text.js';
 
 interface ProfileOptions {
   instance?: string;
@@ -143,7 +144,7 @@ export function renderProfilePlan(plan: ProfilePlan, current: InstanceAccount | 
   const lines = [`Profile${target ? ` of ${target}` : ' (offline preview, Mastodon\'s limits)'}:`, ''];
   const row = (label: string, value: string): void => void lines.push(`  ${label.padEnd(13)} ${value}`);
   if (plan.displayName !== null) row('display name', current ? `${quote(current.displayName)} → ${quote(plan.displayName)}` : quote(plan.displayName));
-  if (plan.note !== null) row('bio', current ? `${quote(stripHtml(current.note))} → ${quote(plan.note)}` : quote(plan.note));
+  if (plan.note !== null) row('bio', current ? `${quote(htmlToText(current.note))} → ${quote(plan.note)}` : quote(plan.note));
   row('avatar', plan.avatar ? `${plan.avatar.file} (${kb(plan.avatar.bytes)})` : 'unchanged');
   row('header', plan.header ? `${plan.header.file} (${kb(plan.header.bytes)})` : 'unchanged');
   if (plan.fields.length === 0) row('fields', 'none');
@@ -152,6 +153,3 @@ export function renderProfilePlan(plan: ProfilePlan, current: InstanceAccount | 
   return `${lines.join('\n')}\n`;
 }
 
-function stripHtml(html: string): string {
-  return html.replace(/<br\s*\/?>/g, '\n').replace(/<\/p><p>/g, '\n\n').replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
-}
