@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openArchiveFiles } from '../archive/io/open-archive-files.js';
 import type { ArchiveFiles } from '../archive/io/archive-files.js';
-import { usageError } from '../domain/errors.js';
 import type { MigrationPlan, PlanMedia } from '../domain/plan.js';
 import type { CliIo } from './io.js';
 import { renderReportHtml, type ReportSection } from './render/report-html.js';
+import { writeFileAtomic } from './write-file.js';
 
 /**
  * `--report FILE` of `fledge import --dry-run`: read small images from the archive as thumbnails,
@@ -136,22 +134,6 @@ export async function readReportThumbnails(
   return { thumbnails, skipped };
 }
 
-/** Write to a temporary file next to the target, then rename: a reader never sees half a page. */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, content, { encoding: 'utf8', mode: 0o644 });
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw usageError('E_REPORT_WRITE', `cannot write the report to ${file}: ${code}`, {
-      file,
-      hint: 'give --report a file in a folder that exists and that you can write to',
-      cause: error,
-    });
-  }
-}
 
 export async function writeReport(io: CliIo, target: string, plan: MigrationPlan, options: WriteReportOptions = {}): Promise<WriteReportResult> {
   const file = path.resolve(io.cwd, target);
@@ -187,6 +169,6 @@ export async function writeReport(io: CliIo, target: string, plan: MigrationPlan
     extraSections: sections,
     ...(options.title === undefined ? {} : { title: options.title }),
   });
-  await writeAtomically(file, html);
+  await writeFileAtomic(file, html, { code: 'E_REPORT_WRITE', what: 'report', hint: 'give --report a file in a folder that exists and that you can write to' });
   return { file, bytes: Buffer.byteLength(html, 'utf8'), thumbnails: thumbnails.size, imagesWithoutThumbnail: skipped };
 }

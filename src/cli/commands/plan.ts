@@ -1,14 +1,14 @@
 import { once } from 'node:events';
-import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { AppError, EXIT, usageError } from '../../domain/errors.js';
+import { EXIT, usageError } from '../../domain/errors.js';
 import type { MigrationPlan } from '../../domain/plan.js';
 import { serializePlanChunks } from '../../plan/serialize-plan.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
 import { action, withJson, type CommandContext } from '../context.js';
 import { addPlanOptions, planArchive, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
+import { writeFileAtomic } from '../write-file.js';
 
 interface PlanCommandOptions extends PlanCliOptions {
   out?: string;
@@ -19,28 +19,9 @@ interface PlanCommandOptions extends PlanCliOptions {
 /** The plan file as written: two-space JSON and a final newline; the same plan gives the same bytes. */
 export { serializePlan } from '../../plan/serialize-plan.js';
 
-/**
- * Write next to the target, then rename: a crash never leaves a half-written plan (house style,
- * config/). Written in pieces: a big archive's plan may not fit in one JavaScript string.
- */
+/** A crash never leaves a half-written plan (house style, config/); written in pieces: a big archive's plan may not fit in one string. */
 async function writePlanAtomic(file: string, plan: MigrationPlan): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      for (const chunk of serializePlanChunks(plan)) await handle.write(chunk);
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw new AppError('E_PLAN_WRITE', EXIT.usage, `cannot write the plan to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file,
-      hint: 'check that the folder exists and is writable, or choose another --out',
-      cause: error,
-    });
-  }
+  await writeFileAtomic(file, serializePlanChunks(plan), { code: 'E_PLAN_WRITE', what: 'plan', hint: 'check that the folder exists and is writable, or choose another --out' });
 }
 
 export function registerPlan(command: Command, ctx: CommandContext): void {
