@@ -19,7 +19,11 @@ export type AddressSource =
   /** A direct message the person sent the owner. */
   | 'direct-message'
   /** One of the owner's own posts names the address next to the person's old handle. */
-  | 'own-post';
+  | 'own-post'
+  /** Follow discovery: the account's own profile says it is the person (a link to the old profile, "formerly @handle on Twitter"). */
+  | 'profile-evidence'
+  /** Follow discovery: an account with the same username and nothing on its profile to confirm it (a possible match, for review). */
+  | 'same-username';
 
 /**
  * How much to trust that the address belongs to the person. Only 'high' and 'medium' are ever
@@ -66,6 +70,8 @@ export interface Person {
   readonly profileUrl: string;
   /** Best first. */
   readonly candidates: readonly AddressCandidate[];
+  /** The user said this person has no address to follow (a mapping row with "-"): where, e.g. "review.csv line 7". */
+  readonly rejected?: string | null;
 }
 
 /** A list the owner created on the old network; members only when the user supplied them (the archive has none). */
@@ -163,4 +169,50 @@ export interface PeopleDecisions {
     readonly toBlock: number;
     readonly toMute: number;
   };
+}
+
+/**
+ * An account as the user's instance showed it during discovery (issue 9): what its profile says,
+ * kept in the discovery cache. `acct` is always `user@host`. Server text, untrusted: capped in size
+ * when stored, rendered safely.
+ */
+export interface FediverseProfile {
+  readonly id: string;
+  readonly acct: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly url: string;
+  /** The bio, as server HTML. */
+  readonly note: string;
+  /** Profile fields; `value` is server HTML; `verified` when the server checked the link (rel=me). */
+  readonly fields: readonly { readonly name: string; readonly value: string; readonly verified: boolean }[];
+  /** The account it moved to, if any (Mastodon/GoToSocial `moved`). */
+  readonly moved: FediverseProfile | null;
+  /** Suspended by its server or the instance (Mastodon `suspended`): never followed. */
+  readonly suspended: boolean;
+}
+
+/** Why a discovered account is thought to be the person: one piece of evidence read from its profile. */
+export interface ProfileEvidence {
+  /** Where on the profile: a field (by its name), the bio, or the account it moved from. */
+  readonly where: string;
+  /** The words or link that say it, as plain text (shortened). */
+  readonly text: string;
+  readonly confidence: Confidence;
+}
+
+/** What follow discovery did, in numbers (the preview, the JSON output, the people page). */
+export interface DiscoverySummary {
+  /** People searched for (a handle, the relation asked for, no verified address yet). */
+  readonly searched: number;
+  /** Searches the server answered, and searches the cache answered. */
+  readonly asked: number;
+  readonly cached: number;
+  /** People with an accepted match (evidence on the profile), and with only possible matches. */
+  readonly matched: number;
+  readonly possible: number;
+  /** People whose searches failed (left for another run). */
+  readonly failed: number;
+  /** Hosts asked through the instance's resolve (`--discover-resolve`); empty when only known accounts were searched. */
+  readonly resolveHosts: readonly string[];
 }

@@ -253,9 +253,16 @@ export function createInstanceClient(options: CreateInstanceClientOptions): Inst
         'GET /api/v2/search',
         () => masto.v2.search.list.$raw({ q: acct, type: 'accounts', resolve: true, limit: 1 }),
         (r) => {
-          const accounts = ((r.data as { accounts?: unknown[] } | null)?.accounts ?? []).map(toAccount);
+          const accounts = ((r.data as { accounts?: unknown[] } | null)?.accounts ?? []).map((a) => toAccount(a));
           return accounts.find((a) => sameAcct(a, acct, url)) ?? null;
         },
+      ),
+
+    searchAccounts: (q, params, o) =>
+      call(
+        'GET /api/v2/search',
+        () => masto.v2.search.list.$raw({ q, type: 'accounts', resolve: params.resolve, limit: Math.min(40, Math.max(1, params.limit)) }, meta(o)),
+        (r) => ((r.data as { accounts?: unknown[] } | null)?.accounts ?? []).slice(0, 40).map((a) => toAccount(a)),
       ),
 
     follow: (accountId, params, o) =>
@@ -301,7 +308,7 @@ export function createInstanceClient(options: CreateInstanceClientOptions): Inst
       call(
         `GET /api/v1/lists/${listId}/accounts`,
         () => masto.v1.lists.$select(listId).accounts.list.$raw(page(p)),
-        (r) => ({ items: (Array.isArray(r.data) ? r.data : []).map(toAccount), nextMaxId: nextMaxIdFromLink(r.headers?.get('link') ?? null) }),
+        (r) => ({ items: (Array.isArray(r.data) ? r.data : []).map((a) => toAccount(a)), nextMaxId: nextMaxIdFromLink(r.headers?.get('link') ?? null) }),
       ),
 
     updateCredentials: (params, o) =>

@@ -22,7 +22,10 @@ const b = (v: unknown): boolean => v === true;
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-export function toAccount(value: unknown): InstanceAccount {
+/** How deep a chain of `moved` accounts is read: a server answer is untrusted, and real moves are a hop or two. */
+const MAX_MOVED_DEPTH = 5;
+
+export function toAccount(value: unknown, depth = 0): InstanceAccount {
   const a = obj(value);
   return {
     id: s(a['id']),
@@ -38,8 +41,10 @@ export function toAccount(value: unknown): InstanceAccount {
     followersCount: n(a['followersCount']),
     followingCount: n(a['followingCount']),
     statusesCount: n(a['statusesCount']),
-    fields: arr(a['fields']).map((f) => ({ name: s(obj(f)['name']), value: s(obj(f)['value']) })),
-    moved: a['moved'] && typeof a['moved'] === 'object' ? toAccount(a['moved']) : null,
+    fields: arr(a['fields']).map((f) => ({ name: s(obj(f)['name']), value: s(obj(f)['value']), verifiedAt: sOrNull(obj(f)['verifiedAt']) })),
+    moved: a['moved'] && typeof a['moved'] === 'object' && depth < MAX_MOVED_DEPTH ? toAccount(a['moved'], depth + 1) : null,
+    // Mastodon ≥ 3.3 sends `suspended: true` (and blanks the profile) for a suspended account.
+    suspended: a['suspended'] === true,
   };
 }
 

@@ -38,6 +38,8 @@ export type StatusVisibility = 'public' | 'unlisted' | 'private' | 'direct';
 export interface InstanceAccountField {
   readonly name: string;
   readonly value: string;
+  /** When the server verified the link in `value` (rel=me); null when it did not. */
+  readonly verifiedAt?: string | null;
 }
 
 export interface InstanceAccount {
@@ -58,6 +60,8 @@ export interface InstanceAccount {
   readonly fields: readonly InstanceAccountField[];
   /** The account moved here (Mastodon/GoToSocial `moved`); absent or null when it did not move. */
   readonly moved?: InstanceAccount | null;
+  /** Suspended by its server or this one (Mastodon `suspended`). */
+  readonly suspended?: boolean;
 }
 
 export type InstanceMediaType = 'image' | 'video' | 'gifv' | 'audio' | 'unknown';
@@ -251,6 +255,12 @@ export interface InstanceClient {
   lookupAccount(acct: string, options?: RequestOptions): Promise<InstanceResult<InstanceAccount>>;
   /** GET /api/v2/search?type=accounts&resolve=true&limit=1 (WebFinger for unknown remotes); data null when nothing matched exactly. */
   searchAccount(acct: string, options?: RequestOptions): Promise<InstanceResult<InstanceAccount | null>>;
+  /**
+   * GET /api/v2/search?type=accounts: every account the server matches for `q` (follow discovery).
+   * `resolve: false` asks only what the server already knows; `resolve: true` lets it WebFinger an
+   * exact `user@host` (the instance contacts that host, fledge never does). At most `limit` (≤ 40).
+   */
+  searchAccounts(q: string, params: { readonly resolve: boolean; readonly limit: number }, options?: RequestOptions): Promise<InstanceResult<readonly InstanceAccount[]>>;
   follow(accountId: string, params?: FollowParams, options?: RequestOptions): Promise<InstanceResult<InstanceRelationship>>;
   unfollow(accountId: string, options?: RequestOptions): Promise<InstanceResult<InstanceRelationship>>;
   relationships(accountIds: readonly string[], options?: RequestOptions): Promise<InstanceResult<readonly InstanceRelationship[]>>;

@@ -49,7 +49,10 @@ export function renderPeopleCsv(d: PeopleDecisions): PeopleCsvFiles {
     // Mastodon's list import follows every member itself (bulk_import_row_service.rb), so members need not be in following_accounts.csv;
     // they are anyway when they were followed on the old network.
     'lists.csv': rows(listRows.map(([title, acct]) => [title, acct])),
-    'people-review.csv': renderReview(d.decisions.filter((x) => !(x.outcome === 'verified' || x.outcome === 'unverified') || x.follow === 'over-limit')),
+    // Everyone to look at: no usable address, over the limit, or found by discovery (to confirm, or to reject with "-").
+    'people-review.csv': renderReview(
+      d.decisions.filter((x) => !(x.outcome === 'verified' || x.outcome === 'unverified') || x.follow === 'over-limit' || x.candidate?.source === 'profile-evidence'),
+    ),
   };
 }
 
@@ -69,10 +72,10 @@ function renderReview(list: readonly PersonDecision[]): string {
       x.person.username ? `@${x.person.username}` : null,
       x.person.accountId,
       x.person.profileUrl,
-      // Over the limit: the address is known and verified, only the cap stopped it (import it later).
-      x.follow === 'over-limit' ? x.acct : null,
+      // Over the limit, or found on its own profile: the address is known and verified; passing the file back keeps it.
+      x.follow === 'over-limit' || x.candidate?.source === 'profile-evidence' ? x.acct : null,
       x.person.relations.join(' '),
-      x.follow === 'over-limit' ? 'over the follow limit' : STATUS_TEXT[x.outcome],
+      x.follow === 'over-limit' ? 'over the follow limit' : x.candidate?.source === 'profile-evidence' ? `found on its profile (${x.candidate.confidence})` : STATUS_TEXT[x.outcome],
       x.person.candidates.length > 0 ? x.person.candidates.map((c) => `${c.acct} (${c.confidence}: ${c.evidence})`).join('; ') : null,
       x.note,
     ]),

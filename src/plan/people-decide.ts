@@ -35,7 +35,10 @@ export function decidePeople(plan: PeoplePlan, resolutions: ReadonlyMap<string, 
     let candidate: AddressCandidate | null = null;
     let movedFrom: string | null = null;
     let note: string | null = null;
-    if (!verified) {
+    if (person.rejected) {
+      outcome = 'unresolved';
+      note = `not followed: you marked this person as having no address to follow (${person.rejected})`;
+    } else if (!verified) {
       if (trusted.length > 0) {
         outcome = 'unverified';
         candidate = trusted[0]!;

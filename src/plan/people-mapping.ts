@@ -11,6 +11,8 @@ import { isEmailHost, parseFediverseAddress } from '../domain/fediverse-address.
  *   1234567890,https://example.social/@bob   numeric ids, twitter.com/x.com profile links, profile URLs
  *   Account address,Show boosts,…           Mastodon's own export (following_accounts.csv, muted_accounts.csv)
  *   alice@example.social                   or any one-column list of addresses (Fedifinder, Debirdify output)
+ *   @dave,-                                  "-", "none" or "no" as the address: not to be followed (a rejected match)
+ *   {"matches": [{"node_id": …}]}           OpenPortability's matches (JSON, by numeric id; see parseOpenPortability)
  *
  * Pairs tie an address to a person for sure (confidence high). Address-only lists carry no old
  * handle; they are matched to people by username and only count as guesses (confidence low).
@@ -28,9 +30,17 @@ export interface MappingAddress {
   readonly line: number;
 }
 
+/** A row that says a person has no address to follow (`-`, `none` or `no` in the address column of a filled-in review file). */
+export interface MappingRejection {
+  readonly oldUsername: string | null;
+  readonly oldId: string | null;
+  readonly line: number;
+}
+
 export interface MappingFile {
   readonly file: string;
   readonly pairs: readonly MappingPair[];
+  readonly rejections?: readonly MappingRejection[];
   readonly addresses: readonly MappingAddress[];
   /** Rows that were skipped, each naming its line and why. */
   readonly warnings: readonly string[];
@@ -39,6 +49,8 @@ export interface MappingFile {
 const ADDRESS_HEADER = /^(account address|mastodon|fedi(verse)?|fediverse (handle|address|account)|mastodon (handle|address|account)|acct|address|activitypub|webfinger|new( handle| address)?|to)$/i;
 const OLD_HEADER = /^(twitter|x|twitter (handle|username|user ?name|screen ?name|id|user ?id|account)|screen ?name|user ?name|username|handle|old( handle)?|from|user ?id|account ?id|id|twitter_(handle|username|screen_name|id|user_id)|screen_name|user_id)$/i;
 const OLD_ID_HEADER = /(^|[ _])(id|user ?id|account ?id)$/i;
+/** The address cell of a person the user says not to follow: no candidate, no discovery for them. */
+const REJECTED = /^(-|none|no)$/i;
 /** Old-network handles: 1–15 of [A-Za-z0-9_] (archive-format.md §5.7). */
 const OLD_HANDLE = /^@?([A-Za-z0-9_]{1,15})$/;
 const OLD_PROFILE = /^https?:\/\/(?:www\.|mobile\.)?(?:twitter|x)\.com\/(?:intent\/user\?user_id=(\d+)|i\/user\/(\d+)|([A-Za-z0-9_]{1,15}))\/?(?:[?#].*)?$/i;
@@ -69,7 +81,59 @@ function delimiterOf(text: string): string {
   return counts[0]![1] > 0 ? counts[0]![0] : ',';
 }
 
+/**
+ * OpenPortability (ISCPIF/OpenPortability) matches people who linked their accounts on its hosted
+ * service; what its API answers (`GET /api/migrate/matching_found` → `{ "matches": [...] }`, items
+ * shaped as src/lib/types/matching.ts `MatchingTarget`/`MatchedFollower`: `node_id` or
+ * `source_twitter_id`, `mastodon_username`, `mastodon_instance`, `mastodon_handle`) is what a user can
+ * save from it. Both people opted in, so a row is a sure pair (high), keyed by the numeric id.
+ */
+function parseOpenPortability(text: string, file: string): MappingFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw inputError('E_MAPPING_MALFORMED', `${file} is not valid JSON: ${(error as Error).message}`, {
+      file,
+      hint: 'a JSON mapping file is what OpenPortability answers ({"matches": [...]}); for anything else use CSV: old handle, comma, address',
+      cause: error,
+    });
+  }
+  const root = data as { matches?: unknown; following?: unknown } | null;
+  const nested = root && typeof root === 'object' && !Array.isArray(root) ? (root.matches as { following?: unknown } | undefined) : undefined;
+  const items = [data, root?.matches, root?.following, nested?.following].find(Array.isArray) as unknown[] | undefined;
+  if (!items) {
+    throw inputError('E_MAPPING_MALFORMED', `${file} holds no list of matches (expected OpenPortability's {"matches": [...]})`, { file, hint: 'save the answer of OpenPortability as it is, or write a CSV file' });
+  }
+  const pairs: MappingPair[] = [];
+  const warnings: string[] = [];
+  let withoutMastodon = 0;
+  items.forEach((item, i) => {
+    const o = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
+    const str = (k: string): string | null => (typeof o[k] === 'string' || typeof o[k] === 'number' ? String(o[k]).trim() : null);
+    const id = str('node_id') ?? str('source_twitter_id') ?? str('twitter_id');
+    const instance = str('mastodon_instance')?.replace(/^https?:\/\//i, '').replace(/\/.*$/, '') ?? null;
+    const user = str('mastodon_username');
+    const acct = parseFediverseAddress(user && instance ? `${user}@${instance}` : (str('mastodon_handle') ?? ''));
+    if (!acct) {
+      withoutMastodon++;
+      return;
+    }
+    if (!id || !/^\d{1,20}$/.test(id)) {
+      warnings.push(`${file} entry ${i + 1}: no numeric Twitter id (node_id); skipped`);
+      return;
+    }
+    pairs.push({ oldUsername: null, oldId: id, acct, line: i + 1 });
+  });
+  if (withoutMastodon > 0) warnings.push(`${file}: ${withoutMastodon} entr${withoutMastodon === 1 ? 'y has' : 'ies have'} no Mastodon account (Bluesky only, or not linked); skipped`);
+  if (pairs.length === 0) {
+    throw inputError('E_MAPPING_EMPTY', `${file} holds no usable mapping: ${warnings.slice(0, 3).join('; ') || 'no entries'}`, { file, hint: 'the file needs entries with node_id and a Mastodon account' });
+  }
+  return { file, pairs, addresses: [], warnings };
+}
+
 export function parseMappingFile(text: string, file: string): MappingFile {
+  if (/^\uFEFF?\s*[[{]/.test(text)) return parseOpenPortability(text, file);
   let rows: string[][];
   try {
     rows = parse(text.replace(/^\uFEFF/, ''), { delimiter: delimiterOf(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as string[][];
@@ -81,6 +145,7 @@ export function parseMappingFile(text: string, file: string): MappingFile {
     });
   }
   const pairs: MappingPair[] = [];
+  const rejections: MappingRejection[] = [];
   const addresses: MappingAddress[] = [];
   const warnings: string[] = [];
   let start = 0;
@@ -131,6 +196,13 @@ export function parseMappingFile(text: string, file: string): MappingFile {
       // A Mastodon export without its header: the second cell is a boolean option, not a handle.
       if (oldCell !== null && i === 0 && /^(true|false|0|1)$/i.test(oldCell)) oldCell = null;
     }
+    if (REJECTED.test(acctCell) && oldCell) {
+      const old = parseOldRef(oldCell, oldIsId);
+      if (old) {
+        rejections.push({ oldUsername: old.username, oldId: old.id, line });
+        continue;
+      }
+    }
     const acct = parseFediverseAddress(acctCell);
     if (!acct) {
       const email = /@/.test(acctCell) && isEmailHost(acctCell.slice(acctCell.lastIndexOf('@') + 1));
@@ -148,13 +220,13 @@ export function parseMappingFile(text: string, file: string): MappingFile {
     }
     pairs.push({ oldUsername: old.username, oldId: old.id, acct, line });
   }
-  if (pairs.length === 0 && addresses.length === 0) {
+  if (pairs.length === 0 && addresses.length === 0 && rejections.length === 0) {
     throw inputError('E_MAPPING_EMPTY', `${file} holds no usable mapping: ${warnings.length > 0 ? warnings.slice(0, 3).join('; ') : 'the file is empty'}`, {
       file,
       hint: 'write one person per line: their Twitter handle, a comma, their fediverse address (e.g. "alice,@alice@example.social")',
     });
   }
-  return { file, pairs, addresses, warnings };
+  return { file, pairs, rejections, addresses, warnings };
 }
 
 /** A lists file in Mastodon's lists.csv shape: `List name,member` where member is an address or an old handle. */

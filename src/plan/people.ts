@@ -13,10 +13,12 @@ export interface PeopleInput {
   readonly mappings?: readonly MappingFile[];
   /** Rows of a lists file (Mastodon's lists.csv shape), the only source of list members. */
   readonly lists?: readonly ListsFileRow[];
+  /** Candidates follow discovery found through the user's instance, by old account id (src/apply/people-discover.ts). */
+  readonly discovered?: ReadonlyMap<string, readonly AddressCandidate[]>;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
-const SOURCE_RANK: Record<AddressCandidate['source'], number> = { mapping: 4, 'direct-message': 3, 'own-post': 2, 'address-list': 1 };
+const SOURCE_RANK: Record<AddressCandidate['source'], number> = { mapping: 6, 'direct-message': 5, 'profile-evidence': 4, 'own-post': 3, 'address-list': 2, 'same-username': 1 };
 
 /** Old profile link: by handle when known, else the intent link by id that the archive itself uses (§9.3). */
 export function oldProfileUrl(username: string | null, accountId: string | null): string {
@@ -182,6 +184,18 @@ export function planPeople(input: PeopleInput): PeoplePlan {
     }
   }
 
+  // 5. Follow discovery: what the accounts' own profiles say (high/medium), or a same-username guess (low).
+  for (const [accountId, found] of input.discovered ?? []) for (const c of found) add(accountId, c);
+
+  // 6. Rows saying "not this person" ("-" as the address): no candidate, whatever else was found.
+  const rejected = new Map<string, string>();
+  for (const m of input.mappings ?? []) {
+    for (const r of m.rejections ?? []) {
+      const accountId = (r.oldId !== null && relations.has(r.oldId) ? r.oldId : null) ?? (r.oldUsername !== null ? idByUsername.get(r.oldUsername.toLowerCase()) : undefined);
+      if (accountId) rejected.set(accountId, `${m.file} line ${r.line}`);
+    }
+  }
+
   const people: Person[] = [];
   for (const [accountId, rel] of relations) {
     const n = names.get(accountId);
@@ -192,7 +206,8 @@ export function planPeople(input: PeopleInput): PeoplePlan {
       nameSources: n?.sources ?? [],
       relations: rel,
       profileUrl: oldProfileUrl(n?.username ?? null, accountId),
-      candidates: candidates.of(accountId),
+      candidates: rejected.has(accountId) ? [] : candidates.of(accountId),
+      rejected: rejected.get(accountId) ?? null,
     });
   }
 

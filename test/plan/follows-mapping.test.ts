@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import { parseListsFile, parseMappingFile, parseOldRef } from '../../src/plan/people-mapping.js';
@@ -77,5 +79,37 @@ describe('parseListsFile', () => {
       { title: 'Work, mostly', acct: null, old: { username: 'bob_t', id: null }, line: 2 },
     ]);
     expect(l.warnings).toEqual(['lists.csv line 3: needs a list name and a member; skipped']);
+  });
+});
+
+describe('the exports of the follow finders people used in 2022–2023 (fixtures/people/)', () => {
+  const read = (name: string): string => fs.readFileSync(path.join('fixtures/people', name), 'utf8');
+
+  it("Debirdify's CSV (main/views.py make_csv: Account address,Show boosts): addresses only, matched by username", () => {
+    const m = parseMappingFile(read('debirdify.csv'), 'debirdify.csv');
+    expect(m).toMatchObject({ pairs: [], addresses: [{ acct: 'hank@paper.example', line: 2 }, { acct: 'gina_t@maybe.example', line: 3 }] });
+  });
+
+  it("OpenPortability's matches (JSON, by numeric id): sure pairs; a Bluesky-only match is skipped with a warning", () => {
+    const m = parseMappingFile(read('openportability.json'), 'openportability.json');
+    expect(m.pairs).toEqual([{ oldUsername: null, oldId: '100000008', acct: 'hank@paper.example', line: 1 }]);
+    expect(m.warnings).toEqual(['openportability.json: 1 entry has no Mastodon account (Bluesky only, or not linked); skipped']);
+    // The same items as a bare array, and the instance given as a URL.
+    const bare = parseMappingFile('[{"source_twitter_id":"42","mastodon_username":"x","mastodon_instance":"https://y.example/"}]', 'm.json');
+    expect(bare.pairs).toEqual([{ oldUsername: null, oldId: '42', acct: 'x@y.example', line: 1 }]);
+  });
+
+  it('JSON that is not a list of matches is a clear error naming the file', () => {
+    expect(() => parseMappingFile('{"hello": 1}', 'x.json')).toThrow(/x\.json holds no list of matches/);
+    expect(() => parseMappingFile('{"matches": [', 'y.json')).toThrow(/y\.json is not valid JSON/);
+  });
+
+  it('"-", "none" or "no" as the address rejects a person (a filled-in review file)', () => {
+    const m = parseMappingFile('Twitter handle,Twitter id,Twitter profile,Fediverse address\n@bob_t,100000002,https://twitter.com/bob_t,-\n@carol_t,100000003,,none\n', 'review.csv');
+    expect(m.rejections).toEqual([
+      { oldUsername: 'bob_t', oldId: null, line: 2 },
+      { oldUsername: 'carol_t', oldId: null, line: 3 },
+    ]);
+    expect(m.pairs).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { PeopleDecisions, PeoplePlan, PersonDecision } from '../../domain/people.js';
+import type { DiscoverySummary, PeopleDecisions, PeoplePlan, PersonDecision } from '../../domain/people.js';
 
 /**
  * The people preview (`fledge follows` without --follow, or with --dry-run), plain text, pure.
@@ -15,6 +15,8 @@ export interface PeopleSummaryContext {
   readonly followsPerDay?: number | null;
   /** Suggested next commands, already filled in with the user's archive path. */
   readonly next?: readonly string[];
+  /** What follow discovery did, when it ran. */
+  readonly discovery?: DiscoverySummary | null;
 }
 
 /** Where a handle came from, in the user's words (archive-format.md §10). */
@@ -67,6 +69,12 @@ export function renderPeopleSummary(plan: PeoplePlan, d: PeopleDecisions, ctx: P
   if (bySource.size > 0) {
     const parts = [...bySource].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([src, k]) => `${NAME_SOURCE[src] ?? src} ${n(k)}`);
     lines.push(`  Handles found in: ${parts.join(', ')} (one person can be named in several places).`);
+  }
+  const s = ctx.discovery;
+  if (s) {
+    const also = s.resolveHosts.length > 0 ? `; also looked up on ${s.resolveHosts.join(', ')}` : '';
+    lines.push(`  Discovery: looked for ${n(s.searched)} people by their Twitter handle (${n(s.asked)} searches sent, ${n(s.cached)} answered from the cache${also}):`);
+    lines.push(`    ${n(s.matched)} found with evidence on their profile, ${n(s.possible)} possible matches to check${s.failed > 0 ? `, ${n(s.failed)} not searched (the server refused; run again)` : ''}.`);
   }
   lines.push(`  All people: ${n(t.people)} · named ${n(t.named)} · address found ${n(t.found)} · ${d.verified ? `verified ${n(t.verified)}` : 'verified — (offline)'} · unresolved ${n(t.unresolved)}`);
   lines.push('');

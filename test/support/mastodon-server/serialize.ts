@@ -26,17 +26,19 @@ export class Serializer {
     const followers = [...this.state.follows.values()].filter((f) => f.targetId === account.id && !f.requested).length;
     const avatar = account.avatar ? `${this.origin()}/system/accounts/avatars/${account.id}/${account.avatar.fileName}` : `${this.origin()}/avatars/original/missing.png`;
     const header = account.header ? `${this.origin()}/system/accounts/headers/${account.id}/${account.header.fileName}` : `${this.origin()}/headers/original/missing.png`;
+    // Mastodon blanks a suspended account's profile (app/serializers/rest/account_serializer.rb: display_name, note, fields).
+    const blank = account.suspended === true;
     return {
       id: account.id,
       username: account.username,
       acct: this.acct(account),
-      display_name: account.displayName,
+      display_name: blank ? '' : account.displayName,
       locked: account.locked,
       bot: account.bot,
       discoverable: true,
       group: false,
       created_at: account.createdAt,
-      note: account.note,
+      note: blank ? '' : account.note,
       url: `${origin}/@${account.username}`,
       uri: `${origin}/users/${account.username}`,
       avatar,
@@ -48,7 +50,8 @@ export class Serializer {
       statuses_count: statuses.length,
       last_status_at: null,
       emojis: [],
-      fields: account.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null })),
+      fields: blank ? [] : account.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null })),
+      ...(blank ? { suspended: true } : {}),
       ...(account.movedToId && this.state.accounts.get(account.movedToId) ? { moved: this.account(this.state.accounts.get(account.movedToId)!) } : {}),
     };
   }

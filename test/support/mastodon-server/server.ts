@@ -242,21 +242,29 @@ export class MastodonTestServer {
     locked?: boolean;
     known?: boolean;
     language?: string | null;
+    /** The bio, as server HTML. */
+    note?: string;
+    /** Profile fields; values are server HTML. */
+    fields?: { name: string; value: string }[];
+    suspended?: boolean;
+    movedTo?: StoredAccount;
   }): StoredAccount {
     const account: StoredAccount = {
       id: this.ids.next(this.clock.now()),
       username: input.username,
       domain: input.domain ?? null,
       displayName: input.displayName ?? input.username,
-      note: '',
+      note: input.note ?? '',
       locked: input.locked ?? false,
       bot: false,
       avatar: null,
       header: null,
-      fields: [],
+      fields: input.fields ?? [],
       createdAt: new Date(this.clock.now()).toISOString(),
       language: input.language ?? null,
       known: input.known ?? true,
+      ...(input.suspended ? { suspended: true } : {}),
+      ...(input.movedTo ? { movedToId: input.movedTo.id } : {}),
     };
     this.state.accounts.set(account.id, account);
     return account;
@@ -1115,6 +1123,7 @@ export class MastodonTestServer {
       let term = q.trim();
       const asUrl = /^https?:\/\/([^/]+)\/@([^/@]+)$/.exec(term);
       if (asUrl) term = `${asUrl[2]}@${asUrl[1]}`;
+      const atName = term.startsWith('@');
       term = term.replace(/^@/, '');
       if (term.includes('@')) {
         const found = this.findAccount(term);
@@ -1123,11 +1132,33 @@ export class MastodonTestServer {
           accounts = [found];
         }
       } else {
-        const needle = term.toLowerCase();
-        accounts = [...this.state.accounts.values()].filter((a) => a.known && (a.username.toLowerCase().startsWith(needle) || a.displayName.toLowerCase().includes(needle)));
+        accounts = this.searchByName(term, atName, ctx.account ?? null);
       }
     }
     return new Reply(200, { accounts: accounts.slice(0, limit).map((a) => this.serializer.account(a)), statuses: [], hashtags: [] });
+  }
+
+  /**
+   * A name without a domain, as each server kind matches it (suspended accounts are never listed):
+   * - mastodon, pleroma: username prefix or display name (AccountSearchService);
+   * - gotosocial: `@name` is that exact username on any domain; bare text only finds accounts you
+   *   follow, by username, display name or bio (docs/user_guide/search.md);
+   * - hollo: the username as a substring, never the bio or display name (measured, spec §8.5).
+   */
+  private searchByName(term: string, atName: boolean, me: StoredAccount | null): StoredAccount[] {
+    const needle = term.toLowerCase();
+    const candidates = [...this.state.accounts.values()].filter((a) => a.known && !a.suspended);
+    switch (this.profile.name) {
+      case 'gotosocial':
+        if (atName) return candidates.filter((a) => a.username.toLowerCase() === needle);
+        return candidates.filter(
+          (a) => me !== null && this.state.follows.has(pairKey(me.id, a.id)) && [a.username, a.displayName, a.note].some((t) => t.toLowerCase().includes(needle)),
+        );
+      case 'hollo':
+        return candidates.filter((a) => a.username.toLowerCase().includes(needle));
+      default:
+        return candidates.filter((a) => a.username.toLowerCase().startsWith(needle) || a.displayName.toLowerCase().includes(needle));
+    }
   }
 
   private target(ctx: Ctx): StoredAccount {

@@ -19,6 +19,8 @@ export interface StoredAccount {
   known: boolean;
   /** The account moved to this one (serialized as `moved`). */
   movedToId?: string | null;
+  /** Suspended: left out of searches by name, and shown blanked with `suspended: true` (REST::AccountSerializer). */
+  suspended?: boolean;
 }
 
 export interface StoredApp {
