@@ -21,7 +21,7 @@ export interface PeoplePageContext {
 const PAGE_CSS = [
   'body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem 1.25rem;color:#1d1d27;background:#fafafc}',
   'h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1.6rem 0 .4rem}p.lede{color:#555;margin:.2rem 0 1rem}',
-  'dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt{color:#666}dd{margin:0}',
+  'dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt{color:#666}dd{margin:0;overflow-wrap:anywhere}',
   'table{border-collapse:collapse;width:100%;background:#fff;font-size:14px}th,td{border-bottom:1px solid #e3e3ea;padding:.35rem .5rem;text-align:left;vertical-align:top}',
   'th{background:#f0f0f5;position:sticky;top:0}td.h{white-space:nowrap}ul.c{margin:0;padding-left:1rem}',
   '.b{display:inline-block;border-radius:.6rem;padding:0 .45rem;font-size:12px;font-weight:600}.high{background:#d7f5df;color:#11602b}',
@@ -64,7 +64,9 @@ function row(d: PersonDecision): string {
         .map((c) => `<li>${addressLink(c.acct)} <span class="b ${c.confidence}">${c.confidence}</span> <span class="ev">${escapeHtml(c.evidence)}</span></li>`)
         .join('')}</ul>`;
   const address = d.acct ? `${addressLink(d.acct)}${d.movedFrom ? ` (moved from ${escapeHtml(d.movedFrom)})` : ''}` : '—';
-  return `<tr><td class="h"><a href="${escapeHtml(p.profileUrl)}">${escapeHtml(handle)}</a></td><td>${escapeHtml(p.relations.join(', '))}</td><td>${escapeHtml(action(d))}</td><td>${address}</td><td>${candidates}${d.note ? `<div class="ev">${escapeHtml(d.note)}</div>` : ''}</td></tr>`;
+  // A guess's note repeats its candidate's evidence, and "no address known" the empty cell: only other notes add something.
+  const note = d.note && d.outcome !== 'guess' && !(d.outcome === 'unresolved' && p.candidates.length === 0 && !p.rejected) ? `<div class="ev">${escapeHtml(d.note)}</div>` : '';
+  return `<tr><td class="h"><a href="${escapeHtml(p.profileUrl)}">${escapeHtml(handle)}</a></td><td>${escapeHtml(p.relations.join(', '))}</td><td>${escapeHtml(action(d))}</td><td>${address}</td><td>${candidates}${note}</td></tr>`;
 }
 
 function table(title: string, decisions: readonly PersonDecision[]): string {
