@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { inputError } from '../../domain/errors.js';
+import { notAFile } from './not-a-file.js';
 import type { ArchiveFiles } from './archive-files.js';
 import { openFolderFiles } from './open-folder-files.js';
 import { openZipFiles } from './open-zip-files.js';
@@ -58,6 +59,8 @@ export async function openArchiveFiles(inputPath: string): Promise<ArchiveFiles>
   }
 
   if (stat.isDirectory()) return openFolderFiles(label, inputPath);
+  // Checked before opening: opening a FIFO blocks until a writer comes, and a device never ends.
+  if (!stat.isFile()) throw notAFile(label, label);
 
   let fd: number;
   try {
@@ -74,14 +77,10 @@ export async function openArchiveFiles(inputPath: string): Promise<ArchiveFiles>
   const headLength = await new Promise<number>((resolve) =>
     fs.read(fd, head, 0, head.length, 0, (err, n) => resolve(err ? 0 : n)),
   );
-  if (!stat.isFile() || !looksLikeZip(head.subarray(0, headLength))) {
+  if (!looksLikeZip(head.subarray(0, headLength))) {
     fs.close(fd, () => undefined);
-    const what = stat.isFile()
-      ? headLength === 0
-        ? 'an empty file'
-        : (describe(head) ?? 'not a zip file')
-      : 'not a regular file';
-    throw inputError('E_NOT_A_ZIP', `${label} is ${what === 'not a zip file' || what === 'not a regular file' ? what : `${what}, not a zip`}.`, {
+    const what = headLength === 0 ? 'an empty file' : (describe(head) ?? 'not a zip file');
+    throw inputError('E_NOT_A_ZIP', `${label} is ${what === 'not a zip file' ? what : `${what}, not a zip`}.`, {
       file: label,
       hint:
         'Give the Twitter/X archive zip exactly as downloaded (twitter-YYYY-MM-DD-….zip), or the folder you unpacked it into.',

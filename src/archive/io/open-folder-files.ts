@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { AppError, EXIT, inputError } from '../../domain/errors.js';
 import type { ArchiveEntry, ArchiveFiles, ArchiveWarning } from './archive-files.js';
 import { isJunkEntry } from './entry-names.js';
+import { notAFile } from './not-a-file.js';
 
 /** Same read size as the zip reader: few syscalls per 100 MiB tweet part. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -111,12 +112,18 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
           entries.push(entry);
           byPath.set(path, entry);
           files.set(path, target);
-        } else if (stat.isDirectory() && !visited.has(target)) {
-          visited.add(target);
-          await walk(target, path);
+        } else if (stat.isDirectory()) {
+          if (!visited.has(target)) {
+            visited.add(target);
+            await walk(target, path);
+          }
+        } else {
+          throw notAFile(label, path);
         }
+      } else {
+        // A socket, FIFO or device is never archive data, and reading one may block forever.
+        throw notAFile(label, path);
       }
-      // Sockets, FIFOs, devices: never archive data, skipped silently.
     }
   }
   await walk(root, '');
