@@ -14,6 +14,8 @@ export interface CliIo {
   readonly interrupted: AbortSignal;
   /** Injected clock (ms since epoch). */
   readonly now: () => number;
+  /** The unfiltered stderr, for the spinner's own escape codes only (src/cli/safe-output.ts). */
+  readonly progressStream?: Writable & { isTTY?: boolean; columns?: number };
 }
 
 /** Colour only for a TTY and when NO_COLOR is unset or empty; FORCE_COLOR wins (no-color.org, force-color.org). */

@@ -6,6 +6,7 @@ import { COMMANDS, type CommandSpec } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render/error.js';
+import { withVisibleOutput } from './safe-output.js';
 import { renderFirstRunGuide } from './render/first-run-guide.js';
 import { VERSION } from './version.js';
 
@@ -14,8 +15,9 @@ import { VERSION } from './version.js';
  * The single error boundary (house style): parse argv, run one subcommand, turn every failure into
  * a message and an exit code. Nothing below it calls process.exit.
  */
-export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+export async function run(argv: readonly string[], given: CliIo): Promise<ExitCode> {
   const debug = argv.includes('--debug');
+  const io = withVisibleOutput(given);
   const ctx: CommandContext = { io, exitCode: EXIT.ok };
   const program = new Command('fledge')
     .description('Move your Twitter/X archive to the fediverse, safely.')
