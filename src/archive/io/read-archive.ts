@@ -21,7 +21,7 @@ import { detectLayout, layoutFromGlobals, type ArchiveLayout, type LayoutEntry, 
 import { NameCollector } from '../parse/names.js';
 import { NoteJoiner, parseNotes, type Note } from '../parse/notes.js';
 import { normaliseTweet, type MediaFile, type MediaLookup, type TweetContext } from '../parse/tweet.js';
-import { arr, id, isObject, obj, str, type Json } from '../parse/values.js';
+import { arr, id, isObject, isPostId, obj, str, type Json } from '../parse/values.js';
 import type { ArchiveFiles } from './archive-files.js';
 import { openArchiveFiles } from './open-archive-files.js';
 
@@ -85,6 +85,7 @@ class Reader {
   private readonly names = new NameCollector();
   private readonly seen = new IdSet();
   private readonly chains = new Map<string, { post: SourcePost; chain: readonly string[] }[]>();
+  private readonly recordWarnings = new Map<string, number>();
   private done = 0;
   private total = 0;
   private posts = 0;
@@ -114,17 +115,33 @@ class Reader {
   private async readArray(rel: string): Promise<unknown[]> {
     const value = await this.readJs(rel);
     if (value === null) return [];
+    const file = this.entry(rel)!.path;
     if (!Array.isArray(value)) {
-      throw inputError('E_FILE_FORMAT', `${this.entry(rel)!.path} should hold a JSON array.`, {
-        file: this.entry(rel)!.path,
+      throw inputError('E_FILE_FORMAT', `${file} should hold a JSON array.`, {
+        file,
         hint: 'The file is damaged or was edited by hand. Restore it from the original archive.',
       });
     }
+    const strays = value.filter((el) => !isObject(el)).length;
+    if (strays > 0) this.warn('W_ELEMENT_NOT_OBJECT', `${file} holds ${strays} element(s) that are not records (null, a number, a string or an array); they were skipped.`, file);
     return value;
   }
 
   private warn(code: string, message: string, file?: string): void {
     this.warnings.push(file === undefined ? { code, message } : { code, message, file });
+  }
+
+  /** Per-record warnings: the first RECORD_WARNINGS of each code in full, then one line counting the rest. */
+  private warnRecord(code: string, message: string, file: string): void {
+    const n = (this.recordWarnings.get(code) ?? 0) + 1;
+    this.recordWarnings.set(code, n);
+    if (n <= RECORD_WARNINGS) this.warn(code, message, file);
+  }
+
+  private recordWarningTotals(): void {
+    for (const [code, n] of this.recordWarnings) {
+      if (n > RECORD_WARNINGS) this.warn(code, `… and ${n - RECORD_WARNINGS} more ${code} like the above (${n} in all).`);
+    }
   }
 
   // ---------------------------------------------------------------- YTD (2018 → today)
@@ -250,11 +267,16 @@ class Reader {
 
   /** Stream one post file through the array scanner; returns the number of elements. */
   private async streamPosts(entry: LayoutEntry, ctx: TweetContext, community = false): Promise<number> {
+    let element = 0;
     const scanner = new ArrayScanner(entry.path, (items) => {
       for (const el of items) {
-        const o = obj(el);
-        const t = isObject(o['tweet']) ? (this.wrapped++, o['tweet']) : (this.bare++, o);
-        this.accept(normaliseTweet(t, ctx), community);
+        element++;
+        if (!isObject(el)) {
+          this.warnRecord('W_TWEET_NOT_OBJECT', `${entry.path} element #${element} is ${describeValue(el)}, not a post; skipped.`, entry.path);
+          continue;
+        }
+        const t = isObject(el['tweet']) ? (this.wrapped++, el['tweet']) : (this.bare++, el);
+        this.acceptRaw(t, ctx, community, `${entry.path} element #${element}`, entry.path);
       }
     });
     const stream = await this.files.openStream(entry.path);
@@ -271,10 +293,39 @@ class Reader {
     return scanner.count;
   }
 
-  private accept(result: ReturnType<typeof normaliseTweet>, community: boolean): void {
+  /**
+   * Check one raw post before it is normalised, then accept it: nothing is skipped, merged or
+   * repaired without a warning naming the file, the element and the id (issue 11).
+   */
+  private acceptRaw(raw: Json, ctx: TweetContext, community: boolean, where: string, file: string): void {
+    const given = raw['id_str'] ?? raw['id'];
+    const rawId = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
+    if (rawId === '') {
+      this.warnRecord('W_TWEET_NO_ID', `${where} has no id; skipped (it cannot be told apart from other posts or linked to).`, file);
+      return;
+    }
+    if (!isPostId(rawId)) {
+      this.warnRecord('W_BAD_ID', `${where} has the id ${JSON.stringify(rawId.slice(0, 40))}, which is no post id; skipped.`, file);
+      return;
+    }
+    const result = normaliseTweet(raw, ctx);
+    if (!result) return;
+    if (result.badDate) {
+      this.warnRecord('W_BAD_DATE', `${where} (id ${result.post.id}) has the date ${JSON.stringify(result.badDate.slice(0, 60))}, which is no real date; ${result.post.createdAt.startsWith('1970') ? 'dated 1970-01-01' : `dated ${result.post.createdAt} from its id`} instead.`, file);
+    }
+    this.accept(result, community, where, file);
+  }
+
+  private accept(result: ReturnType<typeof normaliseTweet>, community: boolean, where: string, file: string): void {
     if (!result) return;
     const post = community ? { ...result.post, community: true } : result.post;
-    if (!this.seen.add(post.id)) return; // the same post in two parts or files (§12 gotcha 26)
+    const added = this.seen.addTagged(post.id, textTag(post.text));
+    // The same post in two parts or files is an export quirk (§12 gotcha 26): the copy is dropped.
+    if (added === 'same') return;
+    if (added === 'different') {
+      this.warnRecord('W_DUPLICATE_ID', `${where} has the id ${post.id} of an earlier post with another text; kept the first, skipped this one.`, file);
+      return;
+    }
     if (result.editChain) {
       const key = result.editChain[0]!;
       const list = this.chains.get(key);
@@ -410,7 +461,7 @@ class Reader {
     for (const entry of monthly) await this.streamPosts(entry, ctx);
     for (const entry of csvs) {
       const rows = parseGrailbirdCsv((await this.files.readBuffer(entry.path)).toString('utf8'), entry.path);
-      for (const row of rows) this.accept(normaliseTweet(row, ctx), false);
+      rows.forEach((row, i) => this.acceptRaw(row, ctx, false, `${entry.path} data row ${i + 1}`, entry.path));
       this.done += entry.size;
     }
     if (monthly.length > 0 && csvs.length === 0) await this.checkTweetIndex();
@@ -431,8 +482,25 @@ class Reader {
   }
 
   private header(generation: ArchiveGeneration, account: SourceAccount, profile: SourceProfile | null, graph: SourceGraph, addressHints: readonly AddressHint[] = []): ArchiveHeader {
+    this.recordWarningTotals();
     return { generation, account, profile, graph, names: this.names.toRecord(), ...(addressHints.length > 0 ? { addressHints } : {}), warnings: this.warnings };
   }
+}
+
+/** Per-record warnings of one code shown in full; a damaged archive can have thousands. */
+const RECORD_WARNINGS = 50;
+
+/** FNV-1a over the text: tells a post exported twice from two posts that share an id. */
+function textTag(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? 'a string' : `a ${typeof value}`;
 }
 
 function rethrow(error: unknown): never {

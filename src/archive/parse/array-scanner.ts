@@ -20,6 +20,15 @@ import { malformed, parseJsPrefix } from './js-file.js';
  * that is not a boundary + `]` can never parse (brackets would not balance or a string would not
  * close), and on any failure the scanner falls back to the byte scan, which reports the error.
  */
+/**
+ * Whitespace and commas between two elements: real exports indent by a few spaces, so a run of
+ * 16 MiB is padding (a crafted file that inflates to gigabytes of blanks around a few posts, issue 11),
+ * refused at once instead of being scanned for minutes.
+ */
+export const MAX_GAP_BYTES = 16 * 1024 * 1024;
+/** One element (one post): the longest real ones are a few hundred KB; 256 MiB is far past any of them. */
+export const MAX_ELEMENT_BYTES = 256 * 1024 * 1024;
+
 export class ArrayScanner {
   private carry: Buffer = Buffer.alloc(0);
   /** Scan position within `carry` where the next feed continues. */
@@ -36,6 +45,10 @@ export class ArrayScanner {
   /** The learned closing marker of top-level elements, and whether the fast path is on. */
   private marker: Buffer | null = null;
   private fast = false;
+  /** Bytes of whitespace and commas since the last element ended (see MAX_GAP_BYTES). */
+  private gap = 0;
+  /** The string being skipped is a whole top-level element (a string where a post should be). */
+  private scalarString = false;
   globalName: string | null = null;
   part: number | null = null;
 
@@ -89,9 +102,21 @@ export class ArrayScanner {
     const marker = this.marker!;
     const at = buf.lastIndexOf(marker);
     if (at < 0) {
+      // No element ends here. Blanks only: padding, counted and dropped (the carry starts at a boundary).
+      let k = 0;
+      while (k < buf.length && (isSpace(buf[k]!) || buf[k] === 0x2c)) k++;
+      if (k === buf.length) {
+        this.addGap(buf.length);
+        this.base += buf.length;
+        this.carry = Buffer.alloc(0);
+        return;
+      }
+      if (buf.length > MAX_ELEMENT_BYTES) throw this.tooLarge(buf.length - k);
+      this.gap = 0;
       this.carry = buf;
       return;
     }
+    this.gap = 0;
     const end = at + marker.length;
     let start = 0;
     while (start < end && (isSpace(buf[start]!) || buf[start] === 0x2c)) start++;
@@ -191,14 +216,47 @@ export class ArrayScanner {
         }
         inString = false;
         i = q + 1;
+        if (this.scalarString) {
+          // A string element ends: count it like any other (the reader warns that it is no post).
+          this.scalarString = false;
+          this.elements++;
+          if (batchStart < 0) batchStart = firstPendingStart;
+          batchEnd = i;
+          elemStart = -1;
+        }
         continue;
       }
       const c = buf[i]!;
       if (c === 0x22) {
         inString = true;
+        if (depth === 1) {
+          this.scalarString = true;
+          this.gap = 0;
+          elemStart = i;
+          if (firstPendingStart < 0) firstPendingStart = i;
+        }
+      } else if (depth === 1 && (c === 0x6e || c === 0x74 || c === 0x66 || c === 0x2d || (c >= 0x30 && c <= 0x39))) {
+        // null, true, false or a number where a post should be: a whole element on its own.
+        let k = i + 1;
+        while (k < n && buf[k] !== 0x2c && buf[k] !== 0x5d && !isSpace(buf[k]!)) k++;
+        if (k === n) {
+          // The token may go on in the next chunk: keep it whole for then.
+          elemStart = i;
+          if (firstPendingStart < 0) firstPendingStart = i;
+          break; // the next scan starts again at the token
+        }
+        this.gap = 0;
+        this.elements++;
+        if (firstPendingStart < 0) firstPendingStart = i;
+        if (batchStart < 0) batchStart = firstPendingStart;
+        batchEnd = k;
+        elemStart = -1;
+        i = k;
+        continue;
       } else if (c === 0x7b || c === 0x5b) {
         if (depth === 1) {
           elemStart = i;
+          this.gap = 0;
           if (firstPendingStart < 0) firstPendingStart = i;
         }
         depth++;
@@ -222,11 +280,13 @@ export class ArrayScanner {
         } else if (depth < 0) {
           throw this.structural(buf, i);
         }
-      } else if (depth === 1 && c !== 0x2c && !isSpace(c)) {
-        throw this.structural(buf, i);
+      } else if (depth === 1) {
+        if (c !== 0x2c && !isSpace(c)) throw this.structural(buf, i);
+        if (++this.gap > MAX_GAP_BYTES) this.addGap(0);
       }
       i++;
     }
+    if (elemStart >= 0 && n - elemStart > MAX_ELEMENT_BYTES) throw this.tooLarge(n - elemStart);
 
     if (batchStart >= 0) this.flush(buf, batchStart, batchEnd);
     // Keep only the unfinished element (or nothing) for the next chunk.
@@ -271,6 +331,23 @@ export class ArrayScanner {
       }
     }
     return malformed(this.file, error, text, this.base + start);
+  }
+
+  private addGap(bytes: number): void {
+    this.gap += bytes;
+    if (this.gap > MAX_GAP_BYTES) {
+      throw inputError('E_PART_PADDED', `${this.file} holds over ${MAX_GAP_BYTES / 1024 / 1024} MiB of blank space after element #${this.elements} (near byte ${this.base}): no Twitter export is padded like this.`, {
+        file: this.file,
+        hint: 'The file was damaged or crafted. Use the archive exactly as downloaded from X.',
+      });
+    }
+  }
+
+  private tooLarge(bytes: number): Error {
+    return inputError('E_PART_ELEMENT_TOO_LARGE', `${this.file}: element #${this.elements + 1} (near byte ${this.base}) is over ${Math.floor(bytes / 1024 / 1024)} MiB; fledge reads posts of at most ${MAX_ELEMENT_BYTES / 1024 / 1024} MiB.`, {
+      file: this.file,
+      hint: 'No real post is this large: the file was damaged or crafted. Use the archive exactly as downloaded from X.',
+    });
   }
 
   private structural(buf: Buffer, i: number): Error {

@@ -25,10 +25,11 @@ export function parseGrailbirdCsv(content: string, file: string): Json[] {
       cause: error,
     });
   }
+  checkColumns(content, rows, file);
   const out: Json[] = [];
   for (const row of rows) {
+    // A row with a damaged id is passed on as it is: the reader warns about it by row (never silently dropped).
     const tweetId = (row['tweet_id'] ?? '').trim();
-    if (!/^\d+$/.test(tweetId)) continue;
     const text = row['text'] ?? '';
     const expanded = (row['expanded_urls'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     const urls: Json[] = [];
@@ -69,4 +70,18 @@ export function parseGrailbirdCsv(content: string, file: string): Json[] {
     });
   }
   return out;
+}
+
+/** The columns without which a row is no post (§11.4); both CSV generations have them. */
+const REQUIRED_COLUMNS = ['tweet_id', 'timestamp', 'text'] as const;
+
+/** A CSV whose columns were renamed or removed is an error listing what is there and what is needed, not a silent empty read. */
+function checkColumns(content: string, rows: readonly Record<string, string>[], file: string): void {
+  const header = rows[0] ? Object.keys(rows[0]) : (parse(content.split(/\r?\n/, 1)[0] ?? '', { bom: true }) as string[][])[0] ?? [];
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length === 0) return;
+  throw inputError('E_CSV_COLUMNS', `${file} lacks the column(s) ${missing.join(', ')}: its columns are ${header.length > 0 ? header.map((h) => JSON.stringify(h)).join(', ') : '(none)'}; a Twitter tweets.csv needs ${REQUIRED_COLUMNS.join(', ')}.`, {
+    file,
+    hint: 'The file was edited or is not the tweets.csv of a Twitter archive. Restore it from the original archive.',
+  });
 }

@@ -10,6 +10,8 @@ const EMPTY = 0xffffffff; // the low part is < 10^9, so it never takes this valu
 export class IdSet {
   private hi = new Float64Array(1 << 12);
   private lo = new Uint32Array(1 << 12).fill(EMPTY);
+  /** A 32-bit tag per id (the reader keeps a hash of the post's text there, to tell a copy from a clash). */
+  private tags = new Uint32Array(1 << 12);
   private count = 0;
 
   get size(): number {
@@ -18,32 +20,40 @@ export class IdSet {
 
   /** Adds the id; returns false when it was already there. Ids must be strings of digits. */
   add(id: string): boolean {
+    return this.addTagged(id, 0) === 'new';
+  }
+
+  /** Adds the id with its tag: 'new', or, when the id was there, whether the tag was the 'same' or 'different'. */
+  addTagged(id: string, tag: number): 'new' | 'same' | 'different' {
     const cut = id.length - 9;
     const hi = cut > 0 ? Number(id.slice(0, cut)) : 0;
     const lo = Number(cut > 0 ? id.slice(cut) : id);
     if (this.count * 2 >= this.lo.length) this.grow();
-    return this.insert(hi, lo);
+    return this.insert(hi, lo, tag >>> 0);
   }
 
-  private insert(hi: number, lo: number): boolean {
+  private insert(hi: number, lo: number, tag: number): 'new' | 'same' | 'different' {
     const mask = this.lo.length - 1;
     let i = (Math.imul(lo ^ (hi * 2654435761), 0x9e3779b1) >>> 0) & mask;
     while (this.lo[i] !== EMPTY) {
-      if (this.lo[i] === lo && this.hi[i] === hi) return false;
+      if (this.lo[i] === lo && this.hi[i] === hi) return this.tags[i] === tag ? 'same' : 'different';
       i = (i + 1) & mask;
     }
     this.lo[i] = lo;
     this.hi[i] = hi;
+    this.tags[i] = tag;
     this.count++;
-    return true;
+    return 'new';
   }
 
   private grow(): void {
     const oldHi = this.hi;
     const oldLo = this.lo;
+    const oldTags = this.tags;
     this.hi = new Float64Array(oldLo.length * 2);
     this.lo = new Uint32Array(oldLo.length * 2).fill(EMPTY);
+    this.tags = new Uint32Array(oldLo.length * 2);
     this.count = 0;
-    for (let i = 0; i < oldLo.length; i++) if (oldLo[i] !== EMPTY) this.insert(oldHi[i]!, oldLo[i]!);
+    for (let i = 0; i < oldLo.length; i++) if (oldLo[i] !== EMPTY) this.insert(oldHi[i]!, oldLo[i]!, oldTags[i]!);
   }
 }

@@ -2,7 +2,7 @@ import type { SourceMedia, SourceMediaType, SourcePost, SourcePostKind, SourceQu
 import type { NameCollector } from './names.js';
 import type { NoteJoiner } from './notes.js';
 import { applyTextEdits, findBareUrls, tidyEnd, type TextEdit } from './text.js';
-import { arr, count, id, index, isoDate, obj, str, stripTags, type Json } from './values.js';
+import { arr, count, id, index, isoDate, obj, snowflakeMs, str, stripTags, type Json } from './values.js';
 import { toLanguage } from './language.js';
 
 /** A file in a media folder of the archive. */
@@ -34,6 +34,8 @@ export interface NormalisedTweet {
   readonly post: SourcePost;
   /** Edit chain ids (oldest first) when the post belongs to one with more than one version. */
   readonly editChain: readonly string[] | null;
+  /** The `created_at` the archive gave when it is no real date (the post then carries the time its id encodes, or 1970). */
+  readonly badDate?: string | null;
 }
 
 /**
@@ -74,7 +76,11 @@ function basename(url: string): string {
 export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | null {
   const postId = id(raw['id_str']) ?? id(raw['id']);
   if (!postId) return null;
-  const createdAt = isoDate(raw['created_at']) ?? '1970-01-01T00:00:00.000Z';
+  const givenDate = isoDate(raw['created_at']);
+  // An impossible date is repaired from the time the id encodes (§5.9), and reported by the reader.
+  const idMs = givenDate === null ? snowflakeMs(postId) : null;
+  const createdAt = givenDate ?? (idMs !== null ? new Date(idMs).toISOString().replace(/\.\d{3}Z$/, '.000Z') : '1970-01-01T00:00:00.000Z');
+  const badDate = givenDate === null ? String(raw['created_at'] ?? '(none)') : null;
   const escaped = str(raw['full_text']) ?? str(raw['text']) ?? '';
   const entities = obj(raw['entities']);
   const urlEntities = arr(entities['urls']).map(obj);
@@ -212,7 +218,7 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
     previousVersions: [],
     client: stripTags(raw['source']),
   };
-  return { post, editChain: chain.length > 1 ? chain : null };
+  return { post, editChain: chain.length > 1 ? chain : null, badDate };
 }
 
 /**
