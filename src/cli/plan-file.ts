@@ -1,9 +1,9 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { inputError } from '../domain/errors.js';
 import type { MigrationPlan } from '../domain/plan.js';
 import { parsePlan } from '../plan/parse-plan.js';
 import type { CliIo } from './io.js';
+import { INPUT_FILE_CAPS, readInputFile } from './read-input-file.js';
 
 /** A plan file is JSON: decide by extension, or by content for a file without one. */
 export async function isPlanFile(io: CliIo, input: string): Promise<boolean> {
@@ -26,15 +26,11 @@ export async function isPlanFile(io: CliIo, input: string): Promise<boolean> {
 }
 
 export async function readPlanFile(io: CliIo, input: string): Promise<MigrationPlan> {
-  let text: string;
-  try {
-    text = await readFile(path.resolve(io.cwd, input), 'utf8');
-  } catch (error) {
-    throw inputError('E_PLAN_UNREADABLE', `cannot read the plan ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file: input,
-      hint: 'check the path, or make a plan with `fledge plan <archive> --out plan.json`',
-      cause: error,
-    });
-  }
+  const text = await readInputFile(io.cwd, input, {
+    what: 'plan',
+    code: 'E_PLAN_UNREADABLE',
+    hint: 'check the path, or make a plan with `fledge plan <archive> --out plan.json`',
+    maxBytes: INPUT_FILE_CAPS.plan,
+  });
   return parsePlan(text, { file: input });
 }

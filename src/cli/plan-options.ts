@@ -3,7 +3,6 @@
  * house style does for --json), their parsing into the planner's PlanOptionsInput, the --alt-text CSV
  * reader, and "read the archive, then plan" with progress on stderr.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -16,6 +15,7 @@ import { createInstanceClient, isInstanceError, softwareOf, toCapabilities } fro
 import { planMigration } from '../plan/plan-migration.js';
 import { resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from '../plan/options.js';
 import type { CliIo } from './io.js';
+import { INPUT_FILE_CAPS, readInputFile } from './read-input-file.js';
 import { VERSION } from './version.js';
 import { createProgress } from './progress.js';
 
@@ -176,16 +176,7 @@ export function parseAltTextCsv(text: string, file: string): Map<string, string>
 }
 
 export async function readAltTextCsv(file: string, cwd: string): Promise<Map<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(path.resolve(cwd, file), 'utf8');
-  } catch (error) {
-    throw inputError('E_ALT_TEXT_UNREADABLE', `cannot read the alt-text file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file,
-      hint: 'check the path given to --alt-text',
-      cause: error,
-    });
-  }
+  const text = await readInputFile(cwd, file, { what: 'alt-text file', code: 'E_ALT_TEXT_UNREADABLE', hint: 'check the path given to --alt-text', maxBytes: INPUT_FILE_CAPS.table });
   return parseAltTextCsv(text, file);
 }
 
@@ -193,15 +184,8 @@ export async function readAltTextCsv(file: string, cwd: string): Promise<Map<str
 async function expandIdFile(value: string | undefined, flag: string, cwd: string): Promise<string | undefined> {
   if (value === undefined || !value.startsWith('@')) return value;
   const file = value.slice(1);
-  try {
-    return (await readFile(path.resolve(cwd, file), 'utf8')).replace(/#.*$/gm, '');
-  } catch (error) {
-    throw inputError('E_IDS_UNREADABLE', `cannot read the id list ${file} given to ${flag}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file,
-      hint: `check the path after ${flag} @`,
-      cause: error,
-    });
-  }
+  const text = await readInputFile(cwd, file, { what: `id list given to ${flag}`, code: 'E_IDS_UNREADABLE', hint: `check the path after ${flag} @`, maxBytes: INPUT_FILE_CAPS.table });
+  return text.replace(/#.*$/gm, '');
 }
 
 /** Read the archive (progress on stderr) and plan it. */

@@ -29,13 +29,20 @@ export function normalizeInstanceUrl(input: string): string {
       hint: `use https://${url.host} (plain http is only allowed for 127.0.0.1, ::1 and localhost)`,
     });
   }
+  // `localhost` is taken to mean this machine without asking any resolver: a name that a resolver
+  // answers could lead plain HTTP, and the token with it, anywhere (issue 11).
+  if (url.hostname.toLowerCase() === 'localhost' && url.protocol === 'http:') url.hostname = '127.0.0.1';
   return url.origin;
 }
 
-/** 127.0.0.0/8, ::1 (URL.hostname keeps the brackets), localhost and *.localhost (RFC 6761 §6.3). */
+/**
+ * Loopback by its address, never by a name a resolver answers: 127.0.0.0/8, ::1 (URL.hostname keeps
+ * the brackets), and `localhost` itself (which normalizeInstanceUrl turns into 127.0.0.1). Names under
+ * .localhost are not loopback here: RFC 6761 §6.3 asks resolvers to answer them so, but not all do.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
   const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   if (v4) return v4.slice(1).every((n) => Number(n) <= 255);

@@ -29,7 +29,7 @@ import type { SourceArchive, SourcePost, SourcePostKind } from '../domain/source
 import { checkMedia } from './media.js';
 import { neutraliseMentions, type MentionContext } from './mentions.js';
 import { normaliseDateBound, resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from './options.js';
-import { splitToFit } from './split.js';
+import { MAX_SPLIT_PARTS, splitToFit } from './split.js';
 import { findUrls } from './urls.js';
 
 export interface PlanMeta {
@@ -375,6 +375,10 @@ export function planMigration(
       language: post.language,
     });
     if (!split.ok) {
+      if (split.token === null) {
+        skip(post, 'too-long', `it would take at least ${split.atLeast} posts of ${capabilities.maxCharacters} characters; fledge splits a post into at most ${MAX_SPLIT_PARTS}`);
+        continue;
+      }
       const token = split.token.length > 60 ? `${split.token.slice(0, 57)}…` : split.token;
       skip(post, 'too-long', `"${token}" alone is longer than the instance's ${capabilities.maxCharacters}-character limit and cannot be split`);
       continue;

@@ -29,7 +29,16 @@ export interface SplitPart {
 export type SplitResult =
   | { readonly ok: true; readonly parts: readonly SplitPart[] }
   /** A single word or URL does not fit even alone in a part. */
-  | { readonly ok: false; readonly token: string };
+  | { readonly ok: false; readonly token: string }
+  /** The text would need more than MAX_SPLIT_PARTS statuses (at least `atLeast`). */
+  | { readonly ok: false; readonly token: null; readonly atLeast: number };
+
+/**
+ * The longest thread one post becomes. Twitter's longest posts (note tweets) hold 25,000 characters
+ * (archive-format.md §7): 60 parts of 500 on stock Mastodon. Anything longer is no real post, and
+ * posting it would flood the timeline: skipped as too long instead.
+ */
+export const MAX_SPLIT_PARTS = 100;
 
 /** The thread label of part i of n. */
 export function partLabel(i: number, n: number): string {
@@ -184,6 +193,9 @@ export function splitToFit(req: SplitRequest): SplitResult {
   const single = compose(body, 1, 1, req.firstTail);
   const singleLength = countStatusLength(single, req.spoilerText, req.rules) + req.firstReserve;
   if (singleLength <= req.rules.maxCharacters) return { ok: true, parts: [{ text: single, length: singleLength }] };
+  // Counted once, linearly: a text that needs more parts than allowed is not split at all.
+  const atLeast = Math.ceil(singleLength / req.rules.maxCharacters);
+  if (atLeast > MAX_SPLIT_PARTS) return { ok: false, token: null, atLeast };
 
   const trimmed = { ...req, body };
   const urls = findUrls(body);
@@ -196,6 +208,7 @@ export function splitToFit(req: SplitRequest): SplitResult {
     const result = pack(trimmed, urls, sentences, total);
     if (!result.ok) return result;
     const count = result.parts.length;
+    if (count > MAX_SPLIT_PARTS) return { ok: false, token: null, atLeast: count };
     if (String(count).length <= String(total).length) {
       return count === total ? result : pack(trimmed, urls, sentences, Math.max(count, 2));
     }

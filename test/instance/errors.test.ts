@@ -203,7 +203,9 @@ describe('error classification for every fault', () => {
     expect(createInstanceClient({ url: 'mastodon.example', token: 't' }).url).toBe('https://mastodon.example');
     expect(createInstanceClient({ url: 'http://127.0.0.2:3000/', token: 't' }).url).toBe('http://127.0.0.2:3000');
     expect(createInstanceClient({ url: 'http://[::1]:3000', token: 't' }).url).toBe('http://[::1]:3000');
-    expect(createInstanceClient({ url: 'http://localhost:3000', token: 't' }).url).toBe('http://localhost:3000');
+    // localhost means this machine, reached by its address: no resolver is asked (issue 11).
+    expect(createInstanceClient({ url: 'http://localhost:3000', token: 't' }).url).toBe('http://127.0.0.1:3000');
+    expect(() => createInstanceClient({ url: 'http://evil.localhost:3000', token: 't' })).toThrow(expect.objectContaining({ code: 'E_INSECURE_INSTANCE_URL' }));
     expect(() => createInstanceClient({ url: 'http://127.example.com', token: 't' })).toThrow(/plain HTTP/);
     expect(() => createInstanceClient({ url: 'ftp://x.example', token: 't' })).toThrow(/not an http/);
   });

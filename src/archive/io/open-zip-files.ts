@@ -221,6 +221,11 @@ function toEntryError(label: string, path: string, error: Error): AppError {
   });
 }
 
+/** Made on Unix (APPNOTE 4.4.2: version made by, upper byte 3) with a symlink file type in the high 16 bits of the external attributes. */
+function isUnixSymlink(entry: yauzl.Entry): boolean {
+  return entry.versionMadeBy >> 8 === 3 && ((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000;
+}
+
 function unicodePathField(entry: yauzl.Entry): Uint8Array | undefined {
   for (const field of entry.extraFields) {
     // Layout: version (1 byte, must be 1), CRC-32 of the stored name (4 bytes), UTF-8 name.
@@ -280,6 +285,12 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
         continue;
       }
       if (checked.path === '' || isJunkEntry(checked.path)) continue;
+      if (isUnixSymlink(entry)) {
+        // A zip can carry a symbolic link (its data is the target path). An archive from X never
+        // does; unzipping one with links to ~/.ssh/… is a known trick, so it is never read as a file.
+        warnings.push({ code: 'W_UNSAFE_ENTRY', message: `${label}: skipped entry "${checked.path}": it is a symbolic link.`, file: label });
+        continue;
+      }
       if (records.has(checked.path)) {
         warnings.push({
           code: 'W_DUPLICATE_ENTRY',

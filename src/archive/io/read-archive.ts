@@ -14,7 +14,7 @@ import { parseAccount, parseAccountRefs, parseGrailbirdAccount, parseLists, pars
 import { ArrayScanner } from '../parse/array-scanner.js';
 import { parseGrailbirdCsv } from '../parse/grailbird-csv.js';
 import { IdSet } from '../parse/id-set.js';
-import { parseJsFile } from '../parse/js-file.js';
+import { decodeUtf8, parseJsFile } from '../parse/js-file.js';
 import { collectDeletedTweetNames } from '../parse/deleted-names.js';
 import { parseDmAddresses, toAddressHints } from '../parse/dm.js';
 import { detectLayout, layoutFromGlobals, type ArchiveLayout, type LayoutEntry, type MediaDir } from '../parse/layout.js';
@@ -108,8 +108,23 @@ class Reader {
   private async readJs(rel: string): Promise<unknown> {
     const entry = this.entry(rel);
     if (!entry) return null;
-    const buffer = await this.files.readBuffer(entry.path);
-    return parseJsFile(buffer.toString('utf8'), entry.path).value;
+    return parseJsFile(decodeUtf8(await this.readWhole(entry), entry.path), entry.path).value;
+  }
+
+  /**
+   * Files other than the tweet parts are read whole: each has a cap (the zip reader stops an entry
+   * at its declared size, so a lying size ends as E_ZIP_CORRUPT, never as a 1 GiB string).
+   */
+  private async readWhole(entry: LayoutEntry): Promise<Buffer> {
+    const name = entry.path.slice(entry.path.lastIndexOf('/') + 1).toLowerCase();
+    const cap = SMALL_FILES.has(name) ? SMALL_FILE_BYTES : WHOLE_FILE_BYTES;
+    if (entry.size > cap) {
+      throw inputError('E_FILE_TOO_LARGE', `${entry.path} is ${(entry.size / 1024 / 1024).toFixed(1)} MiB; fledge reads this file only up to ${cap / 1024 / 1024} MiB.`, {
+        file: entry.path,
+        hint: 'No real export has this file so large: it was damaged or crafted. Use the archive exactly as downloaded from X.',
+      });
+    }
+    return this.files.readBuffer(entry.path);
   }
 
   private async readArray(rel: string): Promise<unknown[]> {
@@ -460,7 +475,7 @@ class Reader {
     this.total = monthly.reduce((n, e) => n + e.size, 0) + csvs.reduce((n, e) => n + e.size, 0);
     for (const entry of monthly) await this.streamPosts(entry, ctx);
     for (const entry of csvs) {
-      const rows = parseGrailbirdCsv((await this.files.readBuffer(entry.path)).toString('utf8'), entry.path);
+      const rows = parseGrailbirdCsv(decodeUtf8(await this.readWhole(entry), entry.path), entry.path);
       rows.forEach((row, i) => this.acceptRaw(row, ctx, false, `${entry.path} data row ${i + 1}`, entry.path));
       this.done += entry.size;
     }
@@ -486,6 +501,16 @@ class Reader {
     return { generation, account, profile, graph, names: this.names.toRecord(), ...(addressHints.length > 0 ? { addressHints } : {}), warnings: this.warnings };
   }
 }
+
+/** One account, one profile, one manifest: a few KB in real exports (archive-format.md §2). */
+const SMALL_FILES = new Set(['manifest.js', 'account.js', 'profile.js', 'screen-name-change.js', 'user_details.js', 'tweet_index.js', 'payload_details.js']);
+const SMALL_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Every other file read whole (note-tweet.js, DMs, the follow lists, deleted tweets, moments, a
+ * Grailbird tweets.csv): 256 MiB is several times the largest seen, and half of what one JavaScript
+ * string can hold (V8's 0x1fffffe8 characters).
+ */
+const WHOLE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Per-record warnings of one code shown in full; a damaged archive can have thousands. */
 const RECORD_WARNINGS = 50;

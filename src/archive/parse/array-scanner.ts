@@ -1,5 +1,5 @@
 import { inputError } from '../../domain/errors.js';
-import { malformed, parseJsPrefix } from './js-file.js';
+import { checkUtf8Head, malformed, parseJsPrefix } from './js-file.js';
 
 /**
  * Splits a streamed `<prefix> = [ {…}, {…} ]` data file into batches of parsed elements without
@@ -64,14 +64,40 @@ export class ArrayScanner {
     return this.elements;
   }
 
+  /** The buffer the carry was appended into, with room to spare (see append). */
+  private backing: Buffer | null = null;
+
+  /**
+   * carry + chunk without copying the carry again for every chunk: an element that spans many
+   * chunks (a 50 MB post arrives in 256 KiB pieces) grows a buffer with spare room geometrically,
+   * so reading it costs linear time instead of one full copy per chunk (issue 11).
+   */
+  private append(chunk: Buffer): Buffer {
+    const carry = this.carry;
+    if (carry.length === 0) return chunk;
+    const need = carry.length + chunk.length;
+    const b = this.backing;
+    if (b !== null && carry.buffer === b.buffer && carry.byteOffset === b.byteOffset && need <= b.length) {
+      chunk.copy(b, carry.length);
+      return b.subarray(0, need);
+    }
+    if (need < 1 << 20) return Buffer.concat([carry, chunk]);
+    const next = Buffer.allocUnsafeSlow(Math.max(need * 2, 4 << 20));
+    carry.copy(next, 0);
+    chunk.copy(next, carry.length);
+    this.backing = next;
+    return next.subarray(0, need);
+  }
+
   push(chunk: Buffer): void {
-    let buf = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    let buf = this.append(chunk);
     if (!this.started) {
       // Wait for enough bytes to see the whole prefix.
       if (buf.length < 512 && buf.indexOf(0x5b) < 0 && buf.indexOf(0x7b) < 0) {
         this.carry = buf;
         return;
       }
+      checkUtf8Head(buf, this.file);
       const prefix = parseJsPrefix(buf.subarray(0, 512).toString('utf8'), this.file);
       this.globalName = prefix.globalName;
       this.part = prefix.part;

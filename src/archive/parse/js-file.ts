@@ -71,3 +71,22 @@ export function malformed(file: string, error: unknown, body: string, offset: nu
     cause: error,
   });
 }
+
+/**
+ * Archive files are UTF-8 (with or without a BOM). A UTF-16 file (an editor's "Unicode" save) would
+ * otherwise read as NUL-riddled text and be reported as broken JSON; UTF-8 JSON never holds a NUL.
+ */
+export function checkUtf8Head(head: Buffer, file: string): void {
+  const bom16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  if (bom16 || head.subarray(0, 64).includes(0)) {
+    throw inputError('E_FILE_ENCODING', `${file} is not UTF-8 text (it looks like UTF-16: an editor saved it as "Unicode").`, {
+      file,
+      hint: 'Restore the file from the original archive, or save it again as UTF-8.',
+    });
+  }
+}
+
+export function decodeUtf8(buffer: Buffer, file: string): string {
+  checkUtf8Head(buffer, file);
+  return buffer.toString('utf8');
+}

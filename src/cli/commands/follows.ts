@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -26,6 +26,7 @@ import { confirm, PREVIEW_HINT } from '../confirm.js';
 import { createProgress, type Progress } from '../progress.js';
 import { renderPeoplePage } from '../render/people-page.js';
 import { writeFileAtomic } from '../write-file.js';
+import { INPUT_FILE_CAPS, readInputFile } from '../read-input-file.js';
 import { renderPeopleSummary } from '../render/people-summary.js';
 import { debugOf, traceWriter } from '../debug.js';
 
@@ -91,25 +92,8 @@ export const registerFollows: CommandModule = (command: Command, ctx: CommandCon
   ).action(action(ctx, (archive: string, options: FollowsOptions, command: Command) => runFollows(ctx.io, archive, options, debugOf(command))));
 };
 
-/** Mapping and lists files are read whole: 64 MiB is far above any real one (a 20,000-row Mastodon import is about 1 MB). */
-const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
-
 async function readText(io: CliIo, file: string, what: string): Promise<string> {
-  const full = path.resolve(io.cwd, file);
-  try {
-    const info = await stat(full);
-    if (!info.isFile()) throw inputError('E_FILE_UNREADABLE', `the ${what} ${file} is not a regular file`, { file, hint: `pass the ${what} itself` });
-    if (info.size > MAX_INPUT_FILE_BYTES) {
-      throw inputError('E_FILE_TOO_LARGE', `the ${what} ${file} is ${(info.size / 1024 / 1024).toFixed(0)} MiB; fledge reads at most ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB`, {
-        file,
-        hint: 'is it the right file? split it into several files and pass each with --map',
-      });
-    }
-    return await readFile(full, 'utf8');
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw inputError('E_FILE_UNREADABLE', `cannot read the ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file, cause: error });
-  }
+  return readInputFile(io.cwd, file, { what, code: 'E_FILE_UNREADABLE', hint: 'check the path given to --map or --lists', maxBytes: INPUT_FILE_CAPS.table });
 }
 
 /** Read every input file first and report all their problems at once (house style), before any network call. */
