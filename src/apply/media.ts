@@ -1,3 +1,4 @@
+import { contentMatchesType, sniffMediaType } from '../domain/media-type.js';
 import type { PlanMedia } from '../domain/plan.js';
 import { isInstanceError } from '../instance/instance-error.js';
 import type { InstanceClient, InstanceMedia } from '../instance/types.js';
@@ -49,6 +50,11 @@ export async function uploadMedia(
     data = await reader.read(media);
   } catch (error) {
     throw new MediaItemError('E_MEDIA_READ', `cannot read ${media.file} from the archive: ${(error as Error).message}`);
+  }
+  // A plan file is untrusted: what is uploaded must be what the plan says it is (issue 11).
+  if (data.length === 0) throw new MediaItemError('E_MEDIA_EMPTY', `${media.file} is empty (0 bytes); not uploaded`);
+  if (!contentMatchesType(data, media.mimeType)) {
+    throw new MediaItemError('E_MEDIA_CONTENT', `${media.file} is declared ${media.mimeType}, but its content is ${sniffMediaType(data) ?? 'no image or video'}; not uploaded`);
   }
   let uploaded: InstanceMedia;
   try {

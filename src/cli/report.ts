@@ -5,6 +5,7 @@ import type { MigrationPlan, PlanMedia } from '../domain/plan.js';
 import type { CliIo } from './io.js';
 import { renderReportHtml, type ReportSection } from './render/report-html.js';
 import { writeFileAtomic } from './write-file.js';
+import { sniffMediaType } from '../domain/media-type.js';
 
 /**
  * `--report FILE` of `fledge import --dry-run`: read small images from the archive as thumbnails,
@@ -43,13 +44,6 @@ export interface WriteReportResult {
 }
 
 /** Image types a browser decodes, by signature (the archive's file names are not trusted for the MIME type). */
-function sniffImage(bytes: Buffer): string | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (bytes.length >= 6 && /^GIF8[79]a$/.test(bytes.subarray(0, 6).toString('latin1'))) return 'image/gif';
-  if (bytes.length >= 12 && bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
-  return null;
-}
 
 /**
  * The plan's media paths are relative to the archive root (domain/plan.ts PlanMedia.file), while
@@ -121,7 +115,8 @@ export async function readReportThumbnails(
         // A damaged entry only costs its thumbnail; the plan already checked the media it uploads.
         continue;
       }
-      const mime = sniffImage(bytes);
+      const sniffed = sniffMediaType(bytes);
+      const mime = sniffed?.startsWith('image/') ? sniffed : null;
       if (mime !== null && bytes.length <= limits.maxImageBytes) read[i] = `data:${mime};base64,${bytes.toString('base64')}`;
     }
   };

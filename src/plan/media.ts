@@ -89,6 +89,11 @@ export function checkMedia(
       return;
     }
     const bytes = item.bytes ?? 0;
+    if (item.bytes === 0) {
+      // An empty file (a failed download, a damaged unzip) is nothing a server could show.
+      problems.push({ reason: 'media-missing', message: `${label}: ${item.file} is empty (0 bytes)` });
+      return;
+    }
     const limit = isVideoLike(item) ? capabilities.videoSizeLimit : capabilities.imageSizeLimit;
     if (bytes > limit) {
       problems.push({

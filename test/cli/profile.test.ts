@@ -25,8 +25,26 @@ describe.each<ProfileName>(['mastodon', 'gotosocial'])('fledge profile on %s', (
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  // --no-expand-links: tests never ask t.co.
+  // Tests never ask t.co (--expand-links is off by default; the flag below says so explicitly).
   const run = (extra: string[]) => runCli(['profile', FIXTURE, '--instance', server.url, '--no-expand-links', ...extra], { env: { FLEDGE_TOKEN: token, HOME: work }, cwd: work });
+
+  it('asks nothing of t.co (or anyone but the server) unless --expand-links is given', async () => {
+    const seen: string[] = [];
+    const original = globalThis.fetch;
+    globalThis.fetch = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+      seen.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      return original(input, init);
+    };
+    try {
+      const r = await runCli(['profile', FIXTURE, '--instance', server.url, '--dry-run'], { env: { FLEDGE_TOKEN: token, HOME: work }, cwd: work });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('https://t.co/ShopLink01');
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((u) => !u.startsWith(`${server.url}/`))).toEqual([]);
+  });
 
   it('--dry-run shows the change and changes nothing', async () => {
     const r = await run(['--dry-run', '--formerly']);

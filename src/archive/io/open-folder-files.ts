@@ -32,6 +32,42 @@ function isInside(root: string, target: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !nodePath.isAbsolute(relative));
 }
 
+/** An unpacked archive is a few levels deep (data/tweets_media/…) and has one file per post media at most. */
+const MAX_WALK_DEPTH = 12;
+const MAX_FOLDER_ENTRIES = 4_000_000;
+
+function notAnArchive(label: string, why: string): AppError {
+  return inputError('E_NOT_AN_ARCHIVE', `${label} does not look like a Twitter/X archive: ${why}.`, {
+    file: label,
+    hint: 'Give fledge the zip you downloaded from X (Settings → Your account → Download an archive of your data), or the folder you unpacked it into.',
+  });
+}
+
+function tooBig(label: string): AppError {
+  return notAnArchive(label, `it is deeper than ${MAX_WALK_DEPTH} levels or holds more than ${MAX_FOLDER_ENTRIES.toLocaleString('en-US')} files`);
+}
+
+const IGNORED_TOP = /^(__macosx|\..*)$/i;
+
+/**
+ * Look before walking: an archive folder has data/ (or its data files, or tweets.csv) at its top,
+ * or one level down under the folder it was unpacked into. Anything else (/, a home folder, /etc,
+ * which a hostile plan file may name) is refused at once instead of being walked (issue 11).
+ */
+async function checkArchiveShape(label: string, root: string): Promise<void> {
+  const looks = async (dir: string): Promise<'yes' | 'no' | fs.Dirent[]> => {
+    const children = (await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((c) => !IGNORED_TOP.test(c.name));
+    if (children.some((c) => (c.isDirectory() || c.isSymbolicLink()) && /^(data|js)$/i.test(c.name))) return 'yes';
+    if (children.some((c) => !c.isDirectory() && /\.(js|csv)$/i.test(c.name))) return 'yes';
+    const dirs = children.filter((c) => c.isDirectory());
+    return dirs.length === children.length && dirs.length <= 2 ? dirs : 'no';
+  };
+  const top = await looks(root);
+  if (top === 'yes') return;
+  if (top !== 'no') for (const d of top) if ((await looks(nodePath.join(root, d.name))) === 'yes') return;
+  throw notAnArchive(label, 'no data/ folder, data files or tweets.csv at its top or one folder down');
+}
+
 /** Files whose sizes are read at once while walking a folder. */
 const STAT_BATCH = 64;
 
@@ -54,8 +90,10 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
     throw readError(label, '.', error);
   }
   const visited = new Set<string>([root]);
+  await checkArchiveShape(label, root);
 
   async function walk(dir: string, prefix: string): Promise<void> {
+    if (prefix.split('/').length > MAX_WALK_DEPTH || entries.length > MAX_FOLDER_ENTRIES) throw tooBig(label);
     let children: fs.Dirent[];
     try {
       children = await fs.promises.readdir(dir, { withFileTypes: true });

@@ -80,6 +80,15 @@ export async function scanArchive(input: string, onPost: (post: SourcePost) => v
   }
 }
 
+/**
+ * Whose archive is this? Only the account files are read (a plan file names the archive its media
+ * come from: `fledge import plan.json` checks that it is one, and the right one, issue 11).
+ */
+export async function readArchiveAccount(files: ArchiveFiles): Promise<SourceAccount> {
+  const layout = detectLayout(files.entries, files.label);
+  return new Reader(files, layout, () => undefined, {}).readAccount();
+}
+
 class Reader {
   private readonly warnings: ArchiveWarning[] = [];
   private readonly names = new NameCollector();
@@ -157,6 +166,13 @@ class Reader {
     for (const [code, n] of this.recordWarnings) {
       if (n > RECORD_WARNINGS) this.warn(code, `… and ${n - RECORD_WARNINGS} more ${code} like the above (${n} in all).`);
     }
+  }
+
+  async readAccount(): Promise<SourceAccount> {
+    if (this.layout.kind === 'grailbird') return parseGrailbirdAccount(await this.readJs('data/js/user_details.js'));
+    const data = this.layout.dataDir.slice(this.layout.root.length).toLowerCase();
+    const manifestValue = await this.readJs(`${data}manifest.js`);
+    return parseAccount(await this.readArray(`${data}account.js`), isObject(manifestValue) ? manifestValue : null, []);
   }
 
   // ---------------------------------------------------------------- YTD (2018 → today)

@@ -9,8 +9,9 @@ import { journalHeaderBase, openJournalWriter, readJournal, type JournalHeader }
 import { foldJournal, type JournalState } from '../../apply/journal-state.js';
 import { mappingRowsFromJournal, openMappingWriter } from '../../apply/mapping.js';
 import { openArchiveFiles } from '../../archive/io/open-archive-files.js';
+import { readArchiveAccount } from '../../archive/io/read-archive.js';
 import type { ArchiveFiles } from '../../archive/io/archive-files.js';
-import { EXIT, usageError, type ExitCode } from '../../domain/errors.js';
+import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
 import type { MigrationPlan, PostStep } from '../../domain/plan.js';
 import { readInstanceCapabilities } from '../../instance/index.js';
 import { formatDuration } from '../../plan/estimate.js';
@@ -38,6 +39,7 @@ export interface ApplyCliOptions extends PlanCliOptions {
   yes?: boolean;
   retryFailed?: boolean;
   json?: boolean;
+  archive?: string;
 }
 
 /** The options the real import adds to `fledge import` (called from import.ts). */
@@ -47,26 +49,55 @@ export function addApplyOptions(command: Command): Command {
     .option('--account <user@host>', 'which stored login to use when you have several')
     .option('--journal <file>', 'the import journal (default: one per archive account and target account under ~/.local/state/fledge/journals)')
     .option('-y, --yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
-    .option('--retry-failed', 'also retry posts that failed in an earlier run');
+    .option('--retry-failed', 'also retry posts that failed in an earlier run')
+    .option('--archive <path>', 'with a plan file: the archive its media are read from (default: the one the plan names; it must be that account\'s archive)');
 }
 
 export async function runImportApply(ctx: CommandContext, input: string, options: ApplyCliOptions, rawArgs: readonly string[]): Promise<ExitCode> {
   const { io } = ctx;
   // Inputs first, before any network call (house style): a plan file is parsed, an archive opened.
   const planFile = await isPlanFile(io, input);
-  const filePlan = planFile ? await readPlanFile(io, input) : null;
+  const readPlan = planFile ? await readPlanFile(io, input) : null;
+  // --archive replaces the plan's archive path everywhere (summary, journal, media), after the checks below.
+  const filePlan = readPlan && options.archive !== undefined ? { ...readPlan, source: { ...readPlan.source, archivePath: path.resolve(io.cwd, options.archive) } } : readPlan;
   if (options.journal) {
     // An existing --journal must be readable before we go further (exit 3 for a damaged one).
     readJournal(path.resolve(io.cwd, options.journal));
+  }
+  if (options.archive !== undefined && filePlan === null) {
+    throw usageError('E_USAGE', '--archive names the archive of a plan file; here the input is the archive itself', { hint: `fledge import ${input} …` });
   }
   const archiveForMedia = filePlan ? filePlan.source.archivePath : path.resolve(io.cwd, input);
   const needsArchive = filePlan === null || filePlan.steps.some((s) => s.type === 'post' && s.media.length > 0);
   let files: ArchiveFiles | null = needsArchive && archiveForMedia !== null ? await openArchiveFiles(archiveForMedia) : null;
   try {
+    if (filePlan && files) await checkPlanArchive(input, filePlan, files, options.archive !== undefined);
     return await importWith(ctx, input, options, rawArgs, filePlan, files);
   } finally {
     await files?.close();
     files = null;
+  }
+}
+
+/**
+ * A plan file is untrusted (issue 11): the archive it names is where media files are read and
+ * uploaded from. It must be a Twitter archive, and the one of the account the plan was made from;
+ * otherwise nothing is sent. `--archive` names it when it moved (or when the plan's path is not to be trusted).
+ */
+async function checkPlanArchive(input: string, plan: MigrationPlan, files: ArchiveFiles, given: boolean): Promise<void> {
+  const hint = `pass the archive the plan was made from: fledge import ${input} --archive <twitter-….zip>`;
+  let account;
+  try {
+    account = await readArchiveAccount(files);
+  } catch (error) {
+    throw inputError('E_PLAN_ARCHIVE', `the plan ${input} reads media from ${files.label}, which is not a Twitter/X archive`, { file: input, hint, cause: error });
+  }
+  if (plan.source.accountId !== null && account.accountId !== plan.source.accountId) {
+    const whose = account.accountId ? `the archive of account ${account.accountId}${account.username ? ` (@${account.username})` : ''}` : 'an archive without an account id';
+    throw inputError('E_PLAN_ARCHIVE', `the plan ${input} was made from the archive of account ${plan.source.accountId}${plan.source.username ? ` (@${plan.source.username})` : ''}, but ${files.label} is ${whose}`, {
+      file: input,
+      hint: given ? 'give the archive the plan was made from' : hint,
+    });
   }
 }
 
@@ -114,9 +145,9 @@ async function importWith(
   const posts = plan.steps.filter((s): s is PostStep => s.type === 'post');
   const archivePath = plan.source.archivePath;
   const withMedia = posts.some((p) => p.media.length > 0);
-  if (withMedia && archivePath === null) {
+  if (withMedia && files === null) {
     throw usageError('E_PLAN_NO_ARCHIVE', `the plan ${input} has media but does not say which archive they come from`, {
-      hint: 'make the plan with `fledge plan <archive> --out plan.json`, or import the archive directly',
+      hint: 'name the archive with --archive <twitter-….zip>, make the plan with `fledge plan <archive> --out plan.json`, or import the archive directly',
     });
   }
 

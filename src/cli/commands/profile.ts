@@ -31,7 +31,8 @@ export const registerProfile: CommandModule = (command: Command, ctx: CommandCon
       .option('--dry-run', 'show the change and stop (offline without --instance: checked against Mastodon\'s limits)')
       .option('-y, --yes', 'do not ask for confirmation')
       .option('--formerly', 'add a "Formerly on Twitter" field linking your old profile')
-      .option('--no-expand-links', 'do not ask t.co where the short links of your bio and website lead')
+      .option('--expand-links', 'ask t.co (X\'s link shortener) where the short links of your bio and website lead: the one request fledge can send to anyone but your server, so only when you ask')
+      .option('--no-expand-links', 'keep t.co links as they are (the default)')
       .addHelpText('after', '\nExamples:\n  fledge profile twitter.zip --instance https://example.social --dry-run\n  fledge profile twitter.zip --instance https://example.social --formerly --yes'),
   ).action(action(ctx, (archive: string, options: ProfileOptions, command: Command) => runProfile(ctx.io, archive, options, debugOf(command))));
 };
@@ -59,12 +60,14 @@ async function readImages(archivePath: string, files: readonly (string | null)[]
  * t.co answers a short link with a 301 and the target in Location; no body is read. Links that do
  * not resolve in time stay as they are (the plan says so).
  */
-async function expandShortLinks(texts: readonly (string | null)[], io: CliIo): Promise<Map<string, string>> {
+async function expandShortLinks(texts: readonly (string | null)[], io: CliIo, debug: boolean): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const links = new Set(texts.flatMap((t) => (t ? [...t.matchAll(/https?:\/\/t\.co\/[A-Za-z0-9]+/g)].map((m) => m[0]) : [])));
   for (const link of links) {
     try {
+      const started = io.now();
       const res = await fetch(link, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(5_000) });
+      if (debug) io.stderr.write(`debug: HEAD ${link} → ${res.status} in ${io.now() - started} ms\n`);
       const location = res.headers.get('location');
       if (location && /^https?:\/\//.test(location) && !/^https?:\/\/t\.co\//.test(location)) out.set(link, location);
     } catch {
@@ -81,7 +84,6 @@ async function runProfile(io: CliIo, archiveArg: string, options: ProfileOptions
     throw inputError('E_NO_PROFILE', `${archiveArg} has no profile.js and no display name: nothing to move`, { file: archiveArg, hint: 'profiles are in archives from 2018 on (data/profile.js)' });
   }
   const images = await readImages(archivePath, [archive.profile?.avatarFile ?? null, archive.profile?.headerFile ?? null]);
-  const expanded = options.expandLinks === false ? new Map<string, string>() : await expandShortLinks([archive.profile?.bio ?? null, archive.profile?.website ?? null], io);
 
   let preflight: Preflight | null = null;
   let client: ReturnType<typeof createInstanceClient> | null = null;
@@ -99,6 +101,8 @@ async function runProfile(io: CliIo, archiveArg: string, options: ProfileOptions
       throw error;
     }
   }
+  // Opt-in, and only once the server checked out: nothing leaves for t.co unless asked (issue 11).
+  const expanded = options.expandLinks === true ? await expandShortLinks([archive.profile?.bio ?? null, archive.profile?.website ?? null], io, debug) : new Map<string, string>();
   const limits = preflight ? profileLimitsFor(preflight.capabilities.software) : MASTODON_PROFILE_LIMITS;
   const avatar = archive.profile?.avatarFile ? (images.get(archive.profile.avatarFile)?.image ?? null) : null;
   const header = archive.profile?.headerFile ? (images.get(archive.profile.headerFile)?.image ?? null) : null;

@@ -80,6 +80,8 @@ export function renderPlanSummary(plan: MigrationPlan, s: PlanSummary, ctx: Plan
   const range = src.firstPostAt !== null && src.lastPostAt !== null ? `, ${src.firstPostAt.slice(0, 10)} to ${src.lastPostAt.slice(0, 10)}` : '';
   lines.push('Dry run: nothing was sent anywhere.');
   lines.push(row('Archive', `${who} (${src.generation}), ${n(src.posts)} posts${range}`));
+  // A plan file names the archive its media are read from: say which (a shared plan may name any path).
+  if (src.archivePath !== null) lines.push(row('Read from', src.archivePath));
   lines.push(
     row(
       'Target',
