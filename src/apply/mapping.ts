@@ -41,8 +41,14 @@ export function mappingRowsFromJournal(records: readonly JournalRecord[]): Mappi
 
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text, { mode: 0o644 });
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, text, { mode: 0o644 });
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    // A full disk must not leave a half-written temporary file beside the mapping (issue 11).
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
 export function openMappingWriter(base: string, initial: readonly MappingRow[], options: { jsonEvery?: number } = {}): MappingWriter {

@@ -126,6 +126,8 @@ function validate(value: unknown, file: string): Credentials {
 export async function writeCredentials(file: string, credentials: Credentials): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // mkdir's mode applies only to a folder it creates: an existing fledge folder is tightened too.
+  if (process.platform !== 'win32') await chmod(dir, 0o700);
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {

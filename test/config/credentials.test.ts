@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,15 @@ describe('readCredentials / writeCredentials', () => {
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       expect((await stat(join(dir, 'sub', 'fledge'))).mode & 0o777).toBe(0o700);
     }
+  });
+
+  it('tightens an existing, looser credentials folder to 0700', async () => {
+    if (process.platform === 'win32') return;
+    const folder = join(dir, 'loose', 'fledge');
+    await mkdir(folder, { recursive: true, mode: 0o755 });
+    await chmod(folder, 0o755);
+    await writeCredentials(join(folder, 'credentials.json'), EMPTY_CREDENTIALS);
+    expect((await stat(folder)).mode & 0o777).toBe(0o700);
   });
 
   it('tightens a group/world-readable file to 0600 and says so', async () => {

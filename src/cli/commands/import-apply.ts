@@ -210,9 +210,12 @@ async function importWith(
     mapping = openMappingWriter(mappingBaseFor(journalFile), mappingRowsFromJournal(existing?.records ?? []));
   } catch (error) {
     journal.close();
+    const full = (error as NodeJS.ErrnoException).code === 'ENOSPC';
     throw usageError('E_MAPPING_WRITE', `cannot write the mapping next to the journal ${journalFile}: ${(error as Error).message}`, {
       file: journalFile,
-      hint: 'check the permissions of that folder, or pass --journal FILE in a folder you can write to',
+      hint: full
+        ? 'the disk is full: free some space, then run the same command again (nothing was sent yet)'
+        : 'check the permissions of that folder, or pass --journal FILE in a folder you can write to',
       cause: error,
     });
   }
