@@ -12,6 +12,7 @@
  */
 import type { InstanceCapabilities } from '../domain/capabilities.js';
 import { findUrls, type TextSpan } from './urls.js';
+import { meterText } from './text-work.js';
 
 export type LengthRules = Pick<
   InstanceCapabilities,
@@ -97,6 +98,7 @@ export function toCountableText(text: string, rules: LengthRules, urls: readonly
 /** Length of a status (text + content warning) as the server counts it. */
 export function countStatusLength(text: string, spoilerText: string | null, rules: LengthRules): number {
   const spoiler = spoilerText ?? '';
+  meterText(text);
   if (rules.lengthUnit === 'codepoint') {
     // GoToSocial counts text and spoiler separately and adds them; URLs and mentions as written.
     return countCodePoints(toCountableText(text, rules)) + countCodePoints(spoiler);

@@ -18,6 +18,7 @@
  */
 import type { MentionStyle } from '../domain/plan.js';
 import { findUrls, type TextSpan } from './urls.js';
+import { meterText } from './text-work.js';
 
 /**
  * Mastodon's mention pattern (app/models/account.rb `MENTION_RE`, USERNAME_RE `[a-z0-9_]+([.-]+[a-z0-9_]+)*`,
@@ -85,6 +86,7 @@ export function neutraliseMentions(
   ctx: MentionContext,
   urls: readonly TextSpan[] = findUrls(text),
 ): string {
+  meterText(text);
   if (!text.includes('@')) return text;
   let out = '';
   let at = 0;

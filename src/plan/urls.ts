@@ -18,6 +18,7 @@
  * - trailing punctuation is dropped (twitter-text `valid_url_path_ending_chars`), except a closing
  *   parenthesis that balances one inside the URL (Wikipedia links).
  */
+import { meterText, textWork } from './text-work.js';
 
 export interface TextSpan {
   /** UTF-16 offsets into the text, [start, end). */
@@ -83,6 +84,7 @@ function trimUrlEnd(url: string): string {
 /** Every URL with a scheme, in text order, non-overlapping. */
 export function findUrls(text: string): TextSpan[] {
   const spans: TextSpan[] = [];
+  meterText(text);
   if (!text.includes('://')) return spans;
   URL_RE.lastIndex = 0;
   for (let m = URL_RE.exec(text); m !== null; m = URL_RE.exec(text)) {
@@ -94,11 +96,21 @@ export function findUrls(text: string): TextSpan[] {
   return spans;
 }
 
-/** True when `offset` lies strictly inside one of the spans (a boundary there would cut it). */
+/**
+ * True when `offset` lies strictly inside one of the spans (a boundary there would cut it). The
+ * spans are in text order and do not overlap: a binary search, since the splitter asks this at
+ * every sentence and word boundary of a text that may hold thousands of links (a linear scan made
+ * splitting quadratic, issue 11).
+ */
 export function insideSpan(spans: readonly TextSpan[], offset: number): boolean {
-  for (const s of spans) {
-    if (offset > s.start && offset < s.end) return true;
-    if (s.start >= offset) break;
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]!.end <= offset) lo = mid + 1;
+    else hi = mid;
   }
-  return false;
+  textWork.chars += Math.ceil(Math.log2(spans.length + 1)); // the work of a lookup: one step per halving
+  const s = spans[lo];
+  return s !== undefined && offset > s.start && offset < s.end;
 }
