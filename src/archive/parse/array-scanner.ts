@@ -21,9 +21,10 @@ import { checkUtf8Head, malformed, parseJsPrefix } from './js-file.js';
  * close), and on any failure the scanner falls back to the byte scan, which reports the error.
  */
 /**
- * Whitespace and commas between two elements: real exports indent by a few spaces, so a run of
- * 16 MiB is padding (a crafted file that inflates to gigabytes of blanks around a few posts, issue 11),
- * refused at once instead of being scanned for minutes.
+ * Whitespace and commas between two elements: real exports indent by a few spaces (the longest run
+ * in any file of ../shared/samples/real/ is 28 bytes; fixtures/generate-archive.js writes the same
+ * layout), so a run of 16 MiB is padding (a crafted file that inflates to gigabytes of blanks around
+ * a few posts, issue 11), refused at once instead of being scanned for minutes.
  */
 export const MAX_GAP_BYTES = 16 * 1024 * 1024;
 /** One element (one post): the longest real ones are a few hundred KB; 256 MiB is far past any of them. */
