@@ -196,6 +196,7 @@ export function openJournalWriter<R = JournalRecord>(file: string, header: Journ
   } catch (error) {
     throw usageError('E_JOURNAL_DIR', `cannot create the folder of the journal ${file}: ${(error as Error).message}`, { file, cause: error });
   }
+  refuseSpecialFile(file, 'journal');
   const lock = acquireLock(file);
   try {
     let size = 0;
@@ -228,6 +229,25 @@ export function openJournalWriter<R = JournalRecord>(file: string, header: Journ
   } catch (error) {
     lock.release();
     throw error;
+  }
+}
+
+/**
+ * A journal or mapping is written only as a regular file: at /dev/null every run would start over
+ * (and post everything again); through a symlink it would land wherever the link points (issue 11).
+ */
+export function refuseSpecialFile(file: string, what: string): void {
+  let info: fs.Stats;
+  try {
+    info = fs.lstatSync(file);
+  } catch {
+    return; // not there yet: it will be created as a regular file
+  }
+  if (!info.isFile()) {
+    throw usageError('E_JOURNAL_NOT_FILE', `${file} is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; fledge keeps its ${what} only in a regular file`, {
+      file,
+      hint: 'pass --journal with a plain file name (the default is fine)',
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { JournalRecord } from './journal.js';
 import type { MappingRow } from './execute-plan.js';
+import { refuseSpecialFile } from './journal.js';
 
 /**
  * The tweet → status mapping, so people can redirect old links to their new posts (issue 5, item 7):
@@ -40,6 +41,7 @@ export function mappingRowsFromJournal(records: readonly JournalRecord[]): Mappi
 }
 
 function writeAtomic(file: string, text: string): void {
+  refuseSpecialFile(file, 'mapping');
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     fs.writeFileSync(tmp, text, { mode: 0o644 });

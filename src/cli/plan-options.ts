@@ -184,7 +184,7 @@ export async function readAltTextCsv(file: string, cwd: string): Promise<Map<str
 async function expandIdFile(value: string | undefined, flag: string, cwd: string): Promise<string | undefined> {
   if (value === undefined || !value.startsWith('@')) return value;
   const file = value.slice(1);
-  const text = await readInputFile(cwd, file, { what: `id list given to ${flag}`, code: 'E_IDS_UNREADABLE', hint: `check the path after ${flag} @`, maxBytes: INPUT_FILE_CAPS.table });
+  const text = await readInputFile(cwd, file, { what: 'id list', context: `given to ${flag}`, code: 'E_IDS_UNREADABLE', hint: `check the path after ${flag} @`, maxBytes: INPUT_FILE_CAPS.table });
   return text.replace(/#.*$/gm, '');
 }
 

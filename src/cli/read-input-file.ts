@@ -6,6 +6,8 @@ import { AppError, inputError } from '../domain/errors.js';
 export interface InputFileKind {
   /** "plan", "mapping file", "alt-text file" … */
   readonly what: string;
+  /** Said after the file's name, e.g. "given to --only-ids". */
+  readonly context?: string;
   /** Error code when the file is missing or unreadable. */
   readonly code: string;
   readonly hint: string;
@@ -27,11 +29,12 @@ export const INPUT_FILE_CAPS = {
  */
 export async function readInputFile(cwd: string, file: string, kind: InputFileKind): Promise<string> {
   const full = path.resolve(cwd, file);
+  const named = `the ${kind.what} ${file}${kind.context ? ` ${kind.context}` : ''}`;
   try {
     const info = await stat(full);
-    if (!info.isFile()) throw inputError('E_NOT_A_FILE', `the ${kind.what} ${file} is not a regular file`, { file, hint: kind.hint });
+    if (!info.isFile()) throw inputError('E_NOT_A_FILE', `${named} is not a regular file`, { file, hint: kind.hint });
     if (info.size > kind.maxBytes) {
-      throw inputError('E_FILE_TOO_LARGE', `the ${kind.what} ${file} is ${(info.size / MiB).toFixed(1)} MiB; fledge reads at most ${kind.maxBytes / MiB} MiB`, {
+      throw inputError('E_FILE_TOO_LARGE', `${named} is ${(info.size / MiB).toFixed(1)} MiB; fledge reads at most ${kind.maxBytes / MiB} MiB`, {
         file,
         hint: `is it the right file? ${kind.hint}`,
       });
@@ -39,6 +42,6 @@ export async function readInputFile(cwd: string, file: string, kind: InputFileKi
     return await readFile(full, 'utf8');
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw inputError(kind.code, `cannot read the ${kind.what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file, hint: kind.hint, cause: error });
+    throw inputError(kind.code, `cannot read ${named}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file, hint: kind.hint, cause: error });
   }
 }

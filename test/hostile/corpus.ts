@@ -339,6 +339,8 @@ export async function buildCorpus(root: string): Promise<HostileCase[]> {
     cases.push({ name: 'report-to-fifo', kind: 'output', args: ['import', good, '--dry-run', '--report', path.join(d, 'report.html')], exit: 2, code: 'E_REPORT_WRITE' });
   }
 
+  cases.push({ name: 'journal-to-device', kind: 'output', args: ['import', good, '--instance', 'http://127.0.0.1:9', '--journal', '/dev/null', '--yes'], exit: 2, code: 'E_JOURNAL_NOT_FILE', env: { FLEDGE_TOKEN: 'secret-token-xyz' } });
+
   // ---- plan files: untrusted, whatever they name
   cases.push(...planCases(dirFor, good));
 

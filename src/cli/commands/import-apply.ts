@@ -5,7 +5,7 @@ import { executePlan, type ExecuteResult, type ImportProgress } from '../../appl
 import { remainingMs } from '../../apply/eta.js';
 import { RateGovernor, type BudgetName, type WaitInfo } from '../../apply/governor.js';
 import { SleepAborted } from '../../apply/clock.js';
-import { journalHeaderBase, openJournalWriter, readJournal, type JournalHeader } from '../../apply/journal.js';
+import { journalHeaderBase, openJournalWriter, readJournal, refuseSpecialFile, type JournalHeader } from '../../apply/journal.js';
 import { foldJournal, type JournalState } from '../../apply/journal-state.js';
 import { mappingRowsFromJournal, openMappingWriter } from '../../apply/mapping.js';
 import { openArchiveFiles } from '../../archive/io/open-archive-files.js';
@@ -61,7 +61,8 @@ export async function runImportApply(ctx: CommandContext, input: string, options
   // --archive replaces the plan's archive path everywhere (summary, journal, media), after the checks below.
   const filePlan = readPlan && options.archive !== undefined ? { ...readPlan, source: { ...readPlan.source, archivePath: path.resolve(io.cwd, options.archive) } } : readPlan;
   if (options.journal) {
-    // An existing --journal must be readable before we go further (exit 3 for a damaged one).
+    // An existing --journal must be a readable regular file before we go further (exit 3 for a damaged one).
+    refuseSpecialFile(path.resolve(io.cwd, options.journal), 'journal');
     readJournal(path.resolve(io.cwd, options.journal));
   }
   if (options.archive !== undefined && filePlan === null) {
