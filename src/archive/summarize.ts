@@ -38,6 +38,8 @@ export interface InspectSummary {
   };
   readonly profile: { readonly bio: boolean; readonly website: boolean; readonly location: boolean; readonly avatar: boolean; readonly header: boolean } | null;
   readonly warnings: readonly ArchiveWarning[];
+  /** Warnings by code, counted in full (the list above holds the first 50 of each per-post code). */
+  readonly warningCounts: Readonly<Record<string, number>>;
 }
 
 /** One-pass accumulator: `add` every streamed post, then `finish` with the archive header. */
@@ -106,6 +108,7 @@ export class SummaryBuilder {
       },
       profile: p ? { bio: p.bio !== null, website: p.website !== null, location: p.location !== null, avatar: p.avatarFile !== null, header: p.headerFile !== null } : null,
       warnings: header.warnings,
+      warningCounts: header.warningCounts ?? {},
     };
   }
 }

@@ -200,4 +200,6 @@ export interface SourceArchive {
   /** Fediverse addresses people gave the owner in the archive (direct messages), per account id (issue 6). */
   readonly addressHints?: readonly AddressHint[];
   readonly warnings: readonly ArchiveWarning[];
+  /** How many warnings of each code the reader raised: per-record ones are listed up to a cap, counted in full here. */
+  readonly warningCounts?: Readonly<Record<string, number>>;
 }

@@ -514,7 +514,11 @@ class Reader {
 
   private header(generation: ArchiveGeneration, account: SourceAccount, profile: SourceProfile | null, graph: SourceGraph, addressHints: readonly AddressHint[] = []): ArchiveHeader {
     this.recordWarningTotals();
-    return { generation, account, profile, graph, names: this.names.toRecord(), ...(addressHints.length > 0 ? { addressHints } : {}), warnings: this.warnings };
+    const warningCounts: Record<string, number> = {};
+    for (const w of this.warnings) if (!this.recordWarnings.has(w.code)) warningCounts[w.code] = (warningCounts[w.code] ?? 0) + 1;
+    for (const [code, n] of this.recordWarnings) warningCounts[code] = n;
+    return {
+      warningCounts, generation, account, profile, graph, names: this.names.toRecord(), ...(addressHints.length > 0 ? { addressHints } : {}), warnings: this.warnings };
   }
 }
 
