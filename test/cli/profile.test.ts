@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type MastodonTestServer, type ProfileName } from '../support/mastodon-server/index.js';
+import { recordFetches } from '../support/record-fetch.js';
 import { runCli } from '../support/run-cli.js';
 
 const FIXTURE = path.resolve('fixtures/archives/people');
@@ -29,21 +30,11 @@ describe.each<ProfileName>(['mastodon', 'gotosocial'])('fledge profile on %s', (
   const run = (extra: string[]) => runCli(['profile', FIXTURE, '--instance', server.url, '--no-expand-links', ...extra], { env: { FLEDGE_TOKEN: token, HOME: work }, cwd: work });
 
   it('asks nothing of t.co (or anyone but the server) unless --expand-links is given', async () => {
-    const seen: string[] = [];
-    const original = globalThis.fetch;
-    globalThis.fetch = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-      seen.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-      return original(input, init);
-    };
-    try {
-      const r = await runCli(['profile', FIXTURE, '--instance', server.url, '--dry-run'], { env: { FLEDGE_TOKEN: token, HOME: work }, cwd: work });
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain('https://t.co/ShopLink01');
-    } finally {
-      globalThis.fetch = original;
-    }
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.filter((u) => !u.startsWith(`${server.url}/`))).toEqual([]);
+    const { result: r, urls } = await recordFetches(() => runCli(['profile', FIXTURE, '--instance', server.url, '--dry-run'], { env: { FLEDGE_TOKEN: token, HOME: work }, cwd: work }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('https://t.co/ShopLink01');
+    expect(urls.length).toBeGreaterThan(0);
+    expect(urls.filter((u) => !u.startsWith(`${server.url}/`))).toEqual([]);
   });
 
   it('--dry-run shows the change and changes nothing', async () => {
