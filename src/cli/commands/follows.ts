@@ -56,9 +56,9 @@ export interface FollowsDeps {
 export const registerFollows: CommandModule = (command: Command, ctx: CommandContext) => {
   withJson(
     command
-      .option('-m, --map <file...>', 'CSV mapping Twitter handle or id → fediverse address (any common shape, Mastodon\'s own export, or a filled-in people-review.csv)')
+      .option('-m, --map <file...>', 'CSV mapping Twitter handle or id → fediverse address (any common shape, Mastodon\'s own export, a filled-in people-review.csv), or OpenPortability\'s matches (JSON)')
       .option('--lists <file>', 'list members, in Mastodon\'s lists.csv shape (list name, then an address or a Twitter handle)')
-      .option('-i, --instance <url>', 'verify addresses through this server (your logged-in account there)')
+      .option('-i, --instance <url>', 'look for your people and verify addresses through this server (your logged-in account there)')
       .option('-a, --account <acct>', 'a stored account (user@server)')
       .option('-e, --export <dir>', 'write following_accounts.csv, blocked_accounts.csv, muted_accounts.csv, lists.csv and people-review.csv')
       .option('--follow', 'follow, fill lists, block and mute through the API (journaled, 400 follows/day on Mastodon, resumable)')
