@@ -38,5 +38,18 @@ export function renderPeopleReportSections(plan: PeoplePlan, d: PeopleDecisions,
       ],
     });
   }
+  const guesses = d.decisions.filter((x) => x.outcome === 'guess' && x.candidate);
+  if (guesses.length > 0) {
+    sections.push({
+      title: 'People: possible matches (never followed until you confirm them)',
+      rows: [
+        ...guesses.slice(0, limit).map((x) => ({
+          label: x.person.username ? `@${x.person.username}` : `account ${x.person.accountId ?? '?'}`,
+          value: x.person.candidates.map((c) => `${c.acct} (${c.confidence}: ${c.evidence})`).join('; '),
+        })),
+        ...(guesses.length > limit ? [{ label: '…', value: `and ${n(guesses.length - limit)} more (fledge follows --export writes them all to people-review.csv)` }] : []),
+      ],
+    });
+  }
   return sections;
 }
