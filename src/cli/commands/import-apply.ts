@@ -5,7 +5,7 @@ import { executePlan, type ExecuteResult, type ImportProgress } from '../../appl
 import { remainingMs } from '../../apply/eta.js';
 import { RateGovernor, type BudgetName, type WaitInfo } from '../../apply/governor.js';
 import { SleepAborted } from '../../apply/clock.js';
-import { journalHeaderBase, openJournalWriter, readJournal, refuseSpecialFile, type JournalHeader } from '../../apply/journal.js';
+import { journalHeaderBase, openJournalWriter, readJournal, refuseSpecialFile, type JournalContents, type JournalHeader } from '../../apply/journal.js';
 import { foldJournal, type JournalState } from '../../apply/journal-state.js';
 import { mappingRowsFromJournal, openMappingWriter } from '../../apply/mapping.js';
 import { openArchiveFiles } from '../../archive/io/open-archive-files.js';
@@ -13,7 +13,7 @@ import { readArchiveAccount } from '../../archive/io/read-archive.js';
 import type { ArchiveFiles } from '../../archive/io/archive-files.js';
 import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
 import type { MigrationPlan, PostStep } from '../../domain/plan.js';
-import { readInstanceCapabilities } from '../../instance/index.js';
+import { readInstanceCapabilities, type Preflight } from '../../instance/index.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
 import { backoffScale, cliClock, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
@@ -102,6 +102,23 @@ async function checkPlanArchive(input: string, plan: MigrationPlan, files: Archi
   }
 }
 
+/** Who and where: the session, its client, the server's capabilities and the target account. */
+interface Target {
+  readonly session: Awaited<ReturnType<typeof connect>>['session'];
+  readonly client: Awaited<ReturnType<typeof connect>>['client'];
+  readonly caps: Preflight['capabilities'];
+  readonly account: Preflight['account'];
+  readonly acct: string;
+}
+
+/** The journal to write, what an earlier run left in it, and the header of a new one. */
+interface Resume {
+  readonly file: string;
+  readonly existing: JournalContents | null;
+  readonly state: JournalState;
+  readonly header: JournalHeader;
+}
+
 async function importWith(
   ctx: CommandContext,
   input: string,
@@ -111,80 +128,99 @@ async function importWith(
   files: ArchiveFiles | null,
 ): Promise<ExitCode> {
   const { io } = ctx;
-  const out = options.json ? io.stderr : io.stdout;
   const clock = cliClock(io);
-  const { session, client } = await connect(io, options.instance, options.account, rawArgs.includes('--debug'));
-  io.stderr.write(`Checking ${session.instance}…\n`);
-  let preflight;
-  try {
-    preflight = await withPreflightRetry(io, clock, () => readInstanceCapabilities(client));
-  } catch (error) {
-    if (error instanceof SleepAborted) return EXIT.interrupted;
-    throw error;
-  }
-  const caps = preflight.capabilities;
-  const target = preflight.account;
-  const targetAcct = target.acct.includes('@') ? target.acct : `${target.acct}@${new URL(session.instance).host}`;
-
-  // Plan: for this server's real capabilities, or a plan file re-checked against them.
-  let plan: MigrationPlan;
-  let planSource: string;
-  if (filePlan !== null) {
-    plan = filePlan;
-    planSource = path.resolve(io.cwd, input);
-    const problems = checkPlanAgainst(plan, caps);
-    if (problems.length > 0) {
-      throw usageError('E_PLAN_MISMATCH', `the plan ${input} does not fit ${session.instance}:\n  ${problems.join('\n  ')}`, {
-        file: input,
-        hint: `plan for this server instead: fledge import <archive> --instance ${session.instance} (the planner then uses its real limits)`,
-      });
-    }
-  } else {
-    plan = await planArchive(io, input, options, caps, { quiet: options.json === true });
-    planSource = path.resolve(io.cwd, input);
-  }
+  const target = await preflightTarget(io, options, rawArgs, clock);
+  if (target === null) return EXIT.interrupted;
+  const { plan, planSource } = await planFor(io, input, options, filePlan, target);
   const posts = plan.steps.filter((s): s is PostStep => s.type === 'post');
-  const archivePath = plan.source.archivePath;
-  const withMedia = posts.some((p) => p.media.length > 0);
-  if (withMedia && files === null) {
+  if (posts.some((p) => p.media.length > 0) && files === null) {
     throw usageError('E_PLAN_NO_ARCHIVE', `the plan ${input} has media but does not say which archive they come from`, {
       hint: 'name the archive with --archive <twitter-….zip>, make the plan with `fledge plan <archive> --out plan.json`, or import the archive directly',
     });
   }
+  const resume = openResume(io, options, plan, posts, planSource, target, clock.now());
+  const todo = posts.filter((p) => {
+    const s = resume.state.steps.get(p.id)?.status;
+    return s !== 'done' && (s !== 'failed' || options.retryFailed === true);
+  });
+  const proceed = await announceAndConfirm(io, options, plan, posts, todo, target, resume);
+  if (proceed !== null) return proceed;
+  return applyImport(io, options, rawArgs, plan, todo, files, target, resume, clock);
+}
 
-  // Journal: resume if it exists (same archive account, instance and target account only).
-  const journalFile = options.journal
+/** Log in and read the server's capabilities (retried while it is unreachable); null when interrupted meanwhile. */
+async function preflightTarget(io: CommandContext['io'], options: ApplyCliOptions, rawArgs: readonly string[], clock: ReturnType<typeof cliClock>): Promise<Target | null> {
+  const { session, client } = await connect(io, options.instance, options.account, rawArgs.includes('--debug'));
+  io.stderr.write(`Checking ${session.instance}…\n`);
+  let preflight: Preflight;
+  try {
+    preflight = await withPreflightRetry(io, clock, () => readInstanceCapabilities(client));
+  } catch (error) {
+    if (error instanceof SleepAborted) return null;
+    throw error;
+  }
+  const account = preflight.account;
+  const acct = account.acct.includes('@') ? account.acct : `${account.acct}@${new URL(session.instance).host}`;
+  return { session, client, caps: preflight.capabilities, account, acct };
+}
+
+/** The plan: made for this server's real capabilities, or a plan file re-checked against them. */
+async function planFor(io: CommandContext['io'], input: string, options: ApplyCliOptions, filePlan: MigrationPlan | null, target: Target): Promise<{ plan: MigrationPlan; planSource: string }> {
+  const planSource = path.resolve(io.cwd, input);
+  if (filePlan === null) return { plan: await planArchive(io, input, options, target.caps, { quiet: options.json === true }), planSource };
+  const problems = checkPlanAgainst(filePlan, target.caps);
+  if (problems.length > 0) {
+    throw usageError('E_PLAN_MISMATCH', `the plan ${input} does not fit ${target.session.instance}:\n  ${problems.join('\n  ')}`, {
+      file: input,
+      hint: `plan for this server instead: fledge import <archive> --instance ${target.session.instance} (the planner then uses its real limits)`,
+    });
+  }
+  return { plan: filePlan, planSource };
+}
+
+/** The journal: resumed if it exists (same archive account, instance and target account only). */
+function openResume(io: CommandContext['io'], options: ApplyCliOptions, plan: MigrationPlan, posts: readonly PostStep[], planSource: string, target: Target, now: number): Resume {
+  const { session } = target;
+  const file = options.journal
     ? path.resolve(io.cwd, options.journal)
-    : defaultJournalPath(io, { archiveUser: plan.source.username, archiveId: plan.source.accountId, instance: session.instance, targetAcct });
-  const existing = readJournal(journalFile);
-  if (existing) checkResume(existing.header, { instance: session.instance, targetId: target.id, archiveId: plan.source.accountId, file: journalFile, kind: 'import' });
-  const state: JournalState = foldJournal(existing?.records ?? []);
+    : defaultJournalPath(io, { archiveUser: plan.source.username, archiveId: plan.source.accountId, instance: session.instance, targetAcct: target.acct });
+  const existing = readJournal(file);
+  if (existing) checkResume(existing.header, { instance: session.instance, targetId: target.account.id, archiveId: plan.source.accountId, file, kind: 'import' });
   const header: JournalHeader = {
     ...journalHeaderBase('import', {
-      now: clock.now(),
+      now,
       archiveAccount: { id: plan.source.accountId, username: plan.source.username },
       instance: session.instance,
-      targetAccount: { id: target.id, acct: targetAcct },
-      software: caps.software,
-      rateLimits: caps.rateLimits,
+      targetAccount: { id: target.account.id, acct: target.acct },
+      software: target.caps.software,
+      rateLimits: target.caps.rateLimits,
     }),
     plan: { posts: posts.length, skips: plan.steps.length - posts.length, source: planSource, digest: planDigest(plan) },
   };
+  return { file, existing, state: foldJournal(existing?.records ?? []), header };
+}
 
-  // What will happen, and how long it takes.
+/** What will happen and how long it takes, then the confirmation: an exit code to stop with, or null to go on. */
+async function announceAndConfirm(
+  io: CommandContext['io'],
+  options: ApplyCliOptions,
+  plan: MigrationPlan,
+  posts: readonly PostStep[],
+  todo: readonly PostStep[],
+  target: Target,
+  resume: Resume,
+): Promise<ExitCode | null> {
+  const out = options.json ? io.stderr : io.stdout;
+  const { caps, acct } = target;
   const summary = summarizePlan(plan);
-  const rendered = renderPlanSummary(plan, summary, { target: session.instance }).replace(/^Dry run: nothing was sent anywhere\.\n/, '');
-  const doneBefore = posts.filter((p) => state.steps.get(p.id)?.status === 'done');
-  const failedBefore = posts.filter((p) => state.steps.get(p.id)?.status === 'failed');
-  const todo = posts.filter((p) => {
-    const s = state.steps.get(p.id)?.status;
-    return s !== 'done' && (s !== 'failed' || options.retryFailed === true);
-  });
+  const rendered = renderPlanSummary(plan, summary, { target: target.session.instance }).replace(/^Dry run: nothing was sent anywhere\.\n/, '');
+  const doneBefore = posts.filter((p) => resume.state.steps.get(p.id)?.status === 'done');
+  const failedBefore = posts.filter((p) => resume.state.steps.get(p.id)?.status === 'failed');
   const todoMedia = todo.reduce((n, p) => n + p.media.length, 0);
-  out.write(`Import into ${targetAcct} (${caps.software.name}${caps.software.version ? ` ${caps.software.version}` : ''})\n`);
+  out.write(`Import into ${acct} (${caps.software.name}${caps.software.version ? ` ${caps.software.version}` : ''})\n`);
   out.write(rendered);
-  out.write(`Journal    ${journalFile}\n`);
-  if (existing) {
+  out.write(`Journal    ${resume.file}\n`);
+  if (resume.existing) {
     out.write(
       `Resuming   ${doneBefore.length.toLocaleString('en-US')} of ${posts.length.toLocaleString('en-US')} already posted, ${failedBefore.length} failed earlier${
         options.retryFailed ? ' (retried now)' : ' (--retry-failed retries them)'
@@ -195,31 +231,49 @@ async function importWith(
   out.write(`Remaining  ${todo.length.toLocaleString('en-US')} posts, ${todoMedia.toLocaleString('en-US')} media${todo.length > 0 ? `; ${etaMs < 1000 ? 'no rate-limit waits expected' : `at least ${formatDuration(etaMs / 1000)} of rate-limit windows`}` : ''}\n`);
   if (todo.length === 0) {
     out.write('Nothing left to post.\n');
-  } else {
-    const visibility = plan.options.visibility;
-    const ok = await confirm(io, `Post ${todo.length.toLocaleString('en-US')} statuses (${visibility}) as ${targetAcct}?`, options.yes);
-    if (io.interrupted.aborted || !ok) {
-      io.stderr.write('Nothing was sent.\n');
-      return io.interrupted.aborted ? EXIT.interrupted : EXIT.ok;
-    }
+    return null;
   }
+  const ok = await confirm(io, `Post ${todo.length.toLocaleString('en-US')} statuses (${plan.options.visibility}) as ${acct}?`, options.yes);
+  if (io.interrupted.aborted || !ok) {
+    io.stderr.write('Nothing was sent.\n');
+    return io.interrupted.aborted ? EXIT.interrupted : EXIT.ok;
+  }
+  return null;
+}
 
-  // Apply.
-  const journal = openJournalWriter(journalFile, header);
-  let mapping: ReturnType<typeof openMappingWriter>;
+/** The mapping files beside the journal; a write failure before anything is sent ends the run cleanly. */
+function openMapping(journal: ReturnType<typeof openJournalWriter>, resume: Resume): ReturnType<typeof openMappingWriter> {
   try {
-    mapping = openMappingWriter(mappingBaseFor(journalFile), mappingRowsFromJournal(existing?.records ?? []));
+    return openMappingWriter(mappingBaseFor(resume.file), mappingRowsFromJournal(resume.existing?.records ?? []));
   } catch (error) {
     journal.close();
     const full = (error as NodeJS.ErrnoException).code === 'ENOSPC';
-    throw usageError('E_MAPPING_WRITE', `cannot write the mapping next to the journal ${journalFile}: ${(error as Error).message}`, {
-      file: journalFile,
+    throw usageError('E_MAPPING_WRITE', `cannot write the mapping next to the journal ${resume.file}: ${(error as Error).message}`, {
+      file: resume.file,
       hint: full
         ? 'the disk is full: free some space, then run the same command again (nothing was sent yet)'
         : 'check the permissions of that folder, or pass --journal FILE in a folder you can write to',
       cause: error,
     });
   }
+}
+
+/** Replay the plan through the journal and the governor, with the live progress line; then say how it went. */
+async function applyImport(
+  io: CommandContext['io'],
+  options: ApplyCliOptions,
+  rawArgs: readonly string[],
+  plan: MigrationPlan,
+  todo: readonly PostStep[],
+  files: ArchiveFiles | null,
+  target: Target,
+  resume: Resume,
+  clock: ReturnType<typeof cliClock>,
+): Promise<ExitCode> {
+  const { caps, session } = target;
+  const todoMedia = todo.reduce((n, p) => n + p.media.length, 0);
+  const journal = openJournalWriter(resume.file, resume.header);
+  const mapping = openMapping(journal, resume);
   const progress = createProgress(io, { quiet: false, intervalMs: 15_000 });
   let lastProgress: ImportProgress | null = null;
   let mappingWarned = false;
@@ -241,20 +295,20 @@ async function importWith(
   const refresh = (): void => {
     if (lastProgress) progress.update(renderProgressLine(lastProgress, governor.waiting, clock.now() - started, todoMedia, governor.learnedLimits()));
   };
-  for (const [budget, until] of state.limits) governor.seedExhausted(budget as BudgetName, until);
+  for (const [budget, until] of resume.state.limits) governor.seedExhausted(budget as BudgetName, until);
   const ticker = setInterval(refresh, 1000);
   ticker.unref();
   let result: ExecuteResult;
   try {
     result = await executePlan({
-      client,
+      client: target.client,
       plan,
       capabilities: caps,
       journal,
-      state,
+      state: resume.state,
       media: {
         read: async (m) => {
-          if (!files) throw new Error(`the archive ${archivePath ?? ''} is not open`);
+          if (!files) throw new Error(`the archive ${plan.source.archivePath ?? ''} is not open`);
           return files.readBuffer(m.file);
         },
       },
@@ -263,7 +317,7 @@ async function importWith(
       signal: io.interrupted,
       instance: session.instance,
       archiveAccountId: plan.source.accountId,
-      targetAccountId: target.id,
+      targetAccountId: target.account.id,
       retryFailed: options.retryFailed === true,
       backoffScale: backoffScale(io),
       onProgress: (p) => {
@@ -294,8 +348,20 @@ async function importWith(
       io.stderr.write(`warning: cannot write the mapping ${mapping.jsonFile}: ${(error as Error).message}\n`);
     }
   }
+  return reportOutcome(io, options, rawArgs, result, target, resume.file, mapping, governor.stats().rateLimited);
+}
 
-  const stats = governor.stats();
+/** The final summary (text or JSON), the error if the run ended on one, and the resume command. */
+function reportOutcome(
+  io: CommandContext['io'],
+  options: ApplyCliOptions,
+  rawArgs: readonly string[],
+  result: ExecuteResult,
+  target: Target,
+  journalFile: string,
+  mapping: { readonly csvFile: string; readonly jsonFile: string },
+  rateLimited: number,
+): ExitCode {
   const resume = resumeCommand(rawArgs, journalFile);
   let code: ExitCode;
   if (result.error) code = result.error.exitCode;
@@ -308,8 +374,8 @@ async function importWith(
         {
           outcome: result.outcome,
           exitCode: code,
-          instance: session.instance,
-          account: targetAcct,
+          instance: target.session.instance,
+          account: target.acct,
           journal: journalFile,
           mapping: { csv: mapping.csvFile, json: mapping.jsonFile },
           total: result.total,
@@ -318,7 +384,7 @@ async function importWith(
           reconciled: result.reconciled,
           remaining: result.remaining,
           failed: result.failed,
-          rateLimited: stats.rateLimited,
+          rateLimited,
           error: result.error ? { code: result.error.code, message: result.error.message } : null,
           resume: result.outcome === 'complete' ? null : resume,
         },
@@ -327,7 +393,7 @@ async function importWith(
       )}\n`,
     );
   } else {
-    io.stdout.write(renderFinal(result, targetAcct, journalFile, mapping.csvFile, mapping.jsonFile, stats.rateLimited));
+    io.stdout.write(renderFinal(result, target.acct, journalFile, mapping.csvFile, mapping.jsonFile, rateLimited));
   }
   if (result.error) io.stderr.write(renderError(result.error, { debug: rawArgs.includes('--debug') }));
   if (result.outcome !== 'complete' || result.error) {
