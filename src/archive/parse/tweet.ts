@@ -44,6 +44,36 @@ export interface NormalisedTweet {
  */
 const STATUS_URL = /^https?:\/\/(?:www\.|mobile\.)?(?:twitter|x)\.com\/(?:#!\/)?([A-Za-z0-9_]{1,15})\/status(?:es)?\/(\d+)(\/(?:photo|video)\/\d+)?/i;
 
+/**
+ * Query parameters the share buttons of Twitter/X add to a link to a post, which say nothing about
+ * the post: `s` (the client that shared it, ?s=20), `t` (a per-share token), `ref_src` / `ref_url`
+ * (embeds), `src` and the utm_* campaign tags. Everything else in the URL is kept as written.
+ */
+export const STATUS_TRACKING_PARAMS: ReadonlySet<string> = new Set(['s', 't', 'ref_src', 'ref_url', 'src', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content']);
+
+/** The URL without the tracking parameters of STATUS_TRACKING_PARAMS (scheme, host, path, other parameters and fragment untouched). */
+export function withoutTracking(url: string): string {
+  const hash = url.indexOf('#');
+  const fragment = hash >= 0 ? url.slice(hash) : '';
+  const beforeHash = hash >= 0 ? url.slice(0, hash) : url;
+  const q = beforeHash.indexOf('?');
+  if (q < 0) return url;
+  const kept = beforeHash
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => pair !== '' && !STATUS_TRACKING_PARAMS.has(paramName(pair)));
+  return `${beforeHash.slice(0, q)}${kept.length > 0 ? `?${kept.join('&')}` : ''}${fragment}`;
+}
+
+function paramName(pair: string): string {
+  const raw = pair.split('=')[0]!;
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return raw.toLowerCase(); // a malformed %-escape is no tracking parameter name: kept
+  }
+}
+
 export function parseStatusUrl(url: string): { username: string | null; postId: string; mediaLink: boolean } | null {
   const m = STATUS_URL.exec(url);
   if (!m) return null;
@@ -115,10 +145,9 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
       continue;
     }
     if (status) {
-      // Strip tracking parameters (?s=20&t=…) from links to posts.
-      replacement = status.username
-        ? `https://twitter.com/${status.username}/status/${status.postId}`
-        : `https://twitter.com/i/web/status/${status.postId}`;
+      // A link to a post stays as the user wrote it (twitter.com, x.com, mobile.…); only the share
+      // buttons' tracking parameters (?s=20&t=…) go.
+      replacement = withoutTracking(expanded);
       if (!status.mediaLink) {
         // Twitter's rule: the last status URL is the quoted one (§5.6).
         quote = {
@@ -141,6 +170,10 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
   }
 
   let text = tidyEnd(applyTextEdits(escaped, edits));
+  // A link to a post is a quote only where Twitter puts a quote's link: at the very end of the text.
+  // Anywhere else it is a link the user typed, and stays where it is (issue 15: "More detail in
+  // this thread => <link>" followed by more text lost its link when taken for a quote).
+  if (quote && !text.trimEnd().endsWith(quote.url)) quote = null;
   if (urlEntities.length === 0 && text.includes('http')) for (const url of findBareUrls(text)) links.push({ url });
 
   // Retweets (§5.5): only the "RT @user:" convention identifies them in YTD files.
