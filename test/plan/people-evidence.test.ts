@@ -55,11 +55,11 @@ describe('evidence that an account was @handle on Twitter', () => {
     expect(r.otherHandles).toEqual(['the_real_oz']);
   });
 
-  it('reads text linearly: a huge hostile bio is judged in well under a second', () => {
+  it('a huge hostile bio (runs of @ and twitter.com/ that backtracking patterns choke on) is read, and is no evidence', () => {
+    // Not timed (speed lives in benchmarks): a super-linear pattern would hang this test past its timeout.
     const note = `<p>${'@'.repeat(200_000)}${'twitter.com/'.repeat(20_000)}</p>`;
-    const t0 = performance.now();
-    readOldHandleEvidence(profile('x@y.example', { note, fields: [field('X', 'a'.repeat(100_000))] }), 'bob_t');
-    expect(performance.now() - t0).toBeLessThan(1000);
+    const r = readOldHandleEvidence(profile('x@y.example', { note, fields: [field('X', 'a'.repeat(100_000))] }), 'bob_t');
+    expect(r.evidence).toEqual([]);
   });
 });
 
