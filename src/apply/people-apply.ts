@@ -1,4 +1,4 @@
-import type { ExistingRelations, PeopleDecisions, PeoplePlan, Resolution } from '../domain/people.js';
+import { finalHome, fullAcct, type ExistingRelations, type PeopleDecisions, type PeoplePlan, type Resolution } from '../domain/people.js';
 import { isInstanceError } from '../instance/instance-error.js';
 import type { InstanceAccount, InstanceClient } from '../instance/types.js';
 import { governedCall, type CallContext } from './call.js';
@@ -21,14 +21,6 @@ export type PeopleProgress =
   | { readonly phase: 'verify'; readonly done: number; readonly total: number }
   | { readonly phase: 'apply'; readonly step: string; readonly done: number; readonly total: number; readonly outcome: 'sent' | 'skipped' | 'reconciled' | 'failed' };
 
-const fullAcct = (account: InstanceAccount, host: string): string => (account.acct.includes('@') ? account.acct : `${account.acct}@${host}`);
-
-/** The account's final home: follow `moved` (at most a few hops; a loop stops where it started). */
-function finalHome(account: InstanceAccount): InstanceAccount {
-  let current = account;
-  for (let hops = 0; hops < 5 && current.moved; hops++) current = current.moved;
-  return current;
-}
 
 /**
  * Resolve every candidate worth checking: per person the trusted candidates in order until one
@@ -57,7 +49,7 @@ export async function resolvePeople(ctx: PeopleCallContext, plan: PeoplePlan): P
       else {
         const home = finalHome(data);
         const moved = home !== data;
-        r = { status: 'found', id: home.id, acct: fullAcct(home, ctx.host), url: home.url, movedFrom: moved ? fullAcct(data, ctx.host) : null };
+        r = { status: 'found', id: home.id, acct: fullAcct(home.acct, ctx.host), url: home.url, movedFrom: moved ? fullAcct(data.acct, ctx.host) : null };
         ctx.journal?.append({ type: 'resolved', step: `resolve:${key}`, at: ctx.clock.now(), acct, id: r.id, finalAcct: r.acct, url: r.url, movedFrom: r.movedFrom });
       }
     } catch (error) {

@@ -1,9 +1,9 @@
 import type { ServerSoftwareName } from '../domain/capabilities.js';
-import type { AddressCandidate, DiscoverySummary, FediverseProfile, PeoplePlan, Person, PersonRelation, Resolution } from '../domain/people.js';
+import { finalHome, fullAcct, type AddressCandidate, type DiscoverySummary, type FediverseProfile, type PeoplePlan, type Person, type PersonRelation, type Resolution } from '../domain/people.js';
 import { visibleText } from '../domain/visible-text.js';
 import { isInstanceError } from '../instance/instance-error.js';
 import type { InstanceAccount } from '../instance/types.js';
-import { discoveryCandidates, finalProfile, judgeCandidates, type PersonDiscovery } from '../plan/people-evidence.js';
+import { discoveryCandidates, judgeCandidates, type PersonDiscovery } from '../plan/people-evidence.js';
 import { governedCall } from './call.js';
 import type { DiscoveryCache } from './discovery-cache.js';
 import type { PeopleCallContext } from './people-apply.js';
@@ -72,7 +72,7 @@ export function toProfile(account: InstanceAccount, host: string): FediverseProf
   const clean = (text: string, max: number, singleLine = true): string => visibleText(text.slice(0, max), { singleLine });
   return {
     id: clean(account.id, MAX_NAME),
-    acct: clean(account.acct.includes('@') ? account.acct : `${account.acct}@${host}`, MAX_NAME),
+    acct: clean(fullAcct(account.acct, host), MAX_NAME),
     username: clean(account.username, MAX_NAME),
     displayName: clean(account.displayName, MAX_NAME),
     url: clean(account.url, MAX_FIELD_TEXT),
@@ -119,7 +119,7 @@ export async function discoverPeople(ctx: PeopleCallContext, people: readonly Pe
     try {
       const found = new Map<string, FediverseProfile>();
       const take = (accounts: readonly FediverseProfile[]): void => {
-        for (const a of accounts) if (a.id !== options.selfId && finalProfile(a).id !== options.selfId) found.set(a.acct.toLowerCase(), a);
+        for (const a of accounts) if (a.id !== options.selfId && finalHome(a).id !== options.selfId) found.set(a.acct.toLowerCase(), a);
       };
       take(await search(options.software === 'gotosocial' ? `@${handle}` : handle, false));
       let result = judgeCandidates([...found.values()], handle);
@@ -132,7 +132,7 @@ export async function discoverPeople(ctx: PeopleCallContext, people: readonly Pe
       const candidates = discoveryCandidates(result, `your instance's search for ${handle}`);
       if (candidates.length > 0) discovered.set(accountId, candidates);
       for (const m of [...result.matches.map((x) => x.profile), ...result.possible.map((x) => x.profile)]) {
-        const home = finalProfile(m);
+        const home = finalHome(m);
         resolutions.set(m.acct.toLowerCase(), { status: 'found', id: home.id, acct: home.acct, url: home.url, movedFrom: home === m ? null : m.acct });
       }
     } catch (error) {

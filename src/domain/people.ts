@@ -216,3 +216,18 @@ export interface DiscoverySummary {
   /** Hosts asked through the instance's resolve (`--discover-resolve`); empty when only known accounts were searched. */
   readonly resolveHosts: readonly string[];
 }
+
+/**
+ * An account's final home: `moved` followed a few hops (a loop stops after them). Generic over the
+ * instance's account and discovery's profile, which both carry `moved`.
+ */
+export function finalHome<T extends { readonly moved?: T | null }>(account: T): T {
+  let current = account;
+  for (let hops = 0; hops < 5 && current.moved; hops++) current = current.moved;
+  return current;
+}
+
+/** `user@host` for an account the server names by `acct` (bare `user` for its own local accounts). */
+export function fullAcct(acct: string, host: string): string {
+  return acct.includes('@') ? acct : `${acct}@${host}`;
+}

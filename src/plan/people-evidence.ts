@@ -1,5 +1,5 @@
 import { htmlLinks, htmlToText } from '../domain/html-text.js';
-import type { AddressCandidate, Confidence, FediverseProfile, ProfileEvidence } from '../domain/people.js';
+import { finalHome, type AddressCandidate, type Confidence, type FediverseProfile, type ProfileEvidence } from '../domain/people.js';
 
 /**
  * Follow discovery's judgement (issue 9), pure: is this fediverse account the person who was
@@ -102,19 +102,12 @@ export type CandidateVerdict =
   | { readonly kind: 'someone-else'; readonly reason: string }
   | { readonly kind: 'unrelated' };
 
-/** The account's final home: `moved` followed a few hops (a loop stops where it started). */
-export function finalProfile(profile: FediverseProfile): FediverseProfile {
-  let current = profile;
-  for (let hops = 0; hops < 5 && current.moved; hops++) current = current.moved;
-  return current;
-}
-
 /**
  * Judge one account found for @handle: its own profile and the profiles it moved to are read (a
  * person who moved keeps the evidence on either). Suspended final homes are never candidates.
  */
 export function judgeCandidate(profile: FediverseProfile, handle: string): CandidateVerdict {
-  const home = finalProfile(profile);
+  const home = finalHome(profile);
   if (home.suspended) return { kind: 'someone-else', reason: `${home.acct} is suspended` };
   const chain: FediverseProfile[] = [];
   for (let p: FediverseProfile | null = profile; p && chain.length < 6 && !chain.includes(p); p = p.moved) chain.push(p);
@@ -144,7 +137,7 @@ export interface PersonDiscovery {
 export function judgeCandidates(profiles: readonly FediverseProfile[], handle: string): PersonDiscovery {
   const byHome = new Map<string, FediverseProfile>();
   for (const p of profiles) {
-    const home = finalProfile(p).acct.toLowerCase();
+    const home = finalHome(p).acct.toLowerCase();
     if (!byHome.has(home) || byHome.get(home)!.moved === null) byHome.set(home, p);
   }
   const matches: { profile: FediverseProfile; confidence: Confidence; evidence: readonly ProfileEvidence[] }[] = [];
@@ -155,7 +148,7 @@ export function judgeCandidates(profiles: readonly FediverseProfile[], handle: s
     else if (v.kind === 'possible') possible.push({ profile: p, reason: v.reason });
   }
   if (matches.length > 1) {
-    const homes = matches.map((m) => finalProfile(m.profile).acct).join(' and ');
+    const homes = matches.map((m) => finalHome(m.profile).acct).join(' and ');
     return { matches: [], possible: [...matches.map((m) => ({ profile: m.profile, reason: `${homes} both say they are @${handle}; check which one is them` })), ...possible] };
   }
   return { matches, possible };

@@ -12,6 +12,7 @@ import { openArchiveFiles } from '../../archive/io/open-archive-files.js';
 import { readArchiveAccount } from '../../archive/io/read-archive.js';
 import type { ArchiveFiles } from '../../archive/io/archive-files.js';
 import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
+import { fullAcct } from '../../domain/people.js';
 import type { MigrationPlan, PostStep } from '../../domain/plan.js';
 import { readInstanceCapabilities, type Preflight } from '../../instance/index.js';
 import { formatDuration } from '../../plan/estimate.js';
@@ -160,7 +161,7 @@ async function preflightTarget(io: CommandContext['io'], options: ApplyCliOption
     throw error;
   }
   const account = preflight.account;
-  const acct = account.acct.includes('@') ? account.acct : `${account.acct}@${new URL(session.instance).host}`;
+  const acct = fullAcct(account.acct, new URL(session.instance).host);
   return { session, client, caps: preflight.capabilities, account, acct };
 }
 
