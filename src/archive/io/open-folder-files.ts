@@ -5,6 +5,7 @@ import { AppError, EXIT, inputError } from '../../domain/errors.js';
 import type { ArchiveEntry, ArchiveFiles, ArchiveWarning } from './archive-files.js';
 import { isJunkEntry } from './entry-names.js';
 import { notAFile } from './not-a-file.js';
+import { notAnArchive } from '../parse/layout.js';
 
 /** Same read size as the zip reader: few syscalls per 100 MiB tweet part. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -35,13 +36,6 @@ function isInside(root: string, target: string): boolean {
 /** An unpacked archive is a few levels deep (data/tweets_media/…) and has one file per post media at most. */
 const MAX_WALK_DEPTH = 12;
 const MAX_FOLDER_ENTRIES = 4_000_000;
-
-function notAnArchive(label: string, why: string): AppError {
-  return inputError('E_NOT_AN_ARCHIVE', `${label} does not look like a Twitter/X archive: ${why}.`, {
-    file: label,
-    hint: 'Give fledge the zip you downloaded from X (Settings → Your account → Download an archive of your data), or the folder you unpacked it into.',
-  });
-}
 
 function tooBig(label: string): AppError {
   return notAnArchive(label, `it is deeper than ${MAX_WALK_DEPTH} levels or holds more than ${MAX_FOLDER_ENTRIES.toLocaleString('en-US')} files`);

@@ -1,4 +1,4 @@
-import { inputError } from '../../domain/errors.js';
+import { inputError, type AppError } from '../../domain/errors.js';
 import type { ArchiveGeneration } from '../../domain/source.js';
 
 /** An entry as the layout detector needs it (ArchiveFiles entries fit). */
@@ -53,6 +53,14 @@ function splitMedia(entries: Iterable<LayoutEntry>, root: string): { files: Map<
 
 const MAX_DEPTH = 3;
 
+/** The input is no Twitter/X archive (`why` says what was looked for). */
+export function notAnArchive(label: string, why: string): AppError {
+  return inputError('E_NOT_AN_ARCHIVE', `${label} does not look like a Twitter/X archive: ${why}.`, {
+    file: label,
+    hint: 'Give fledge the zip you downloaded from X (Settings → Your account → Download an archive of your data), or the folder you unpacked it into.',
+  });
+}
+
 /** Markers and the root they imply (archive-format.md §13 findRoot), most specific first. */
 const MARKERS: { re: RegExp; kind: 'ytd' | 'grailbird'; data: boolean }[] = [
   { re: /^(.*?)data\/(manifest|tweets?|tweets?-part\d+|account)\.js$/, kind: 'ytd', data: true },
@@ -86,12 +94,7 @@ export function detectLayout(entries: readonly LayoutEntry[], label: string): Ar
       break;
     }
   }
-  if (!best) {
-    throw inputError('E_NOT_AN_ARCHIVE', `${label} does not look like a Twitter/X archive: no data/manifest.js, tweets.js, tweet.js, account.js, tweets.csv or data/js/tweets/ was found.`, {
-      file: label,
-      hint: 'Give fledge the zip you downloaded from X (Settings → Your account → Download an archive of your data), or the folder you unpacked it into.',
-    });
-  }
+  if (!best) throw notAnArchive(label, 'no data/manifest.js, tweets.js, tweet.js, account.js, tweets.csv or data/js/tweets/ was found');
   const root = best.root;
   const { files, mediaDirs } = splitMedia(entries, root);
   let generation: ArchiveGeneration | null = null;
