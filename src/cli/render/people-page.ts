@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { DiscoverySummary, PeopleDecisions, PeoplePlan, PersonDecision } from '../../domain/people.js';
-import { escapeHtml } from './report-html.js';
+import { escapeHtml, sha256 } from './report-html.js';
 
 /**
  * `fledge follows --report FILE`: the people of the archive on one static page, for review before
@@ -30,7 +29,6 @@ const PAGE_CSS = [
 ].join('\n');
 
 const n = (x: number): string => x.toLocaleString('en-US');
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('base64');
 
 /** An `https://host/@user` link for an address (what the user opens to check a candidate). */
 function addressLink(acct: string): string {

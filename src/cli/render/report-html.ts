@@ -418,7 +418,8 @@ function monthTitle(key: string): string {
   return name === undefined ? 'Undated' : `${name} ${year}`;
 }
 
-function sha256(text: string): string {
+/** Base64 SHA-256 of an inline script or stylesheet, for a CSP `'sha256-…'` source. */
+export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
