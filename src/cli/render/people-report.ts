@@ -1,4 +1,4 @@
-import type { PeopleDecisions, PeoplePlan } from '../../domain/people.js';
+import type { PeopleDecisions, PeoplePlan, PersonDecision } from '../../domain/people.js';
 import type { ReportSection } from './report-html.js';
 
 /**
@@ -26,30 +26,25 @@ export function renderPeopleReportSections(plan: PeoplePlan, d: PeopleDecisions,
     },
   ];
   const acting = d.decisions.filter((x) => x.follow === 'follow' || x.block === 'block' || x.mute === 'mute');
-  if (acting.length > 0) {
-    sections.push({
-      title: 'People: what would be done',
-      rows: [
-        ...acting.slice(0, limit).map((x) => ({
-          label: x.person.username ? `@${x.person.username}` : `account ${x.person.accountId ?? '?'}`,
-          value: `${[x.follow === 'follow' ? 'follow' : null, x.block === 'block' ? 'block' : null, x.mute === 'mute' ? 'mute' : null].filter(Boolean).join(' + ')} ${x.acct} (${x.candidate?.confidence}: ${x.candidate?.evidence})`,
-        })),
-        ...(acting.length > limit ? [{ label: '…', value: `and ${n(acting.length - limit)} more (fledge follows lists them all)` }] : []),
-      ],
-    });
-  }
+  const actions = (x: PersonDecision): string => [x.follow === 'follow' ? 'follow' : null, x.block === 'block' ? 'block' : null, x.mute === 'mute' ? 'mute' : null].filter(Boolean).join(' + ');
+  const acted = peopleSection('People: what would be done', acting, limit, 'fledge follows lists them all', (x) => `${actions(x)} ${x.acct} (${x.candidate?.confidence}: ${x.candidate?.evidence})`);
+  if (acted) sections.push(acted);
   const guesses = d.decisions.filter((x) => x.outcome === 'guess' && x.candidate);
-  if (guesses.length > 0) {
-    sections.push({
-      title: 'People: possible matches (never followed until you confirm them)',
-      rows: [
-        ...guesses.slice(0, limit).map((x) => ({
-          label: x.person.username ? `@${x.person.username}` : `account ${x.person.accountId ?? '?'}`,
-          value: x.person.candidates.map((c) => `${c.acct} (${c.confidence}: ${c.evidence})`).join('; '),
-        })),
-        ...(guesses.length > limit ? [{ label: '…', value: `and ${n(guesses.length - limit)} more (fledge follows --export writes them all to people-review.csv)` }] : []),
-      ],
-    });
-  }
+  const possible = peopleSection('People: possible matches (never followed until you confirm them)', guesses, limit, 'fledge follows --export writes them all to people-review.csv', (x) =>
+    x.person.candidates.map((c) => `${c.acct} (${c.confidence}: ${c.evidence})`).join('; '),
+  );
+  if (possible) sections.push(possible);
   return sections;
+}
+
+/** One row per person (by old handle, or id), at most `limit`, then a line counting the rest; null when there is nobody. */
+function peopleSection(title: string, people: readonly PersonDecision[], limit: number, rest: string, value: (x: PersonDecision) => string): ReportSection | null {
+  if (people.length === 0) return null;
+  return {
+    title,
+    rows: [
+      ...people.slice(0, limit).map((x) => ({ label: x.person.username ? `@${x.person.username}` : `account ${x.person.accountId ?? '?'}`, value: value(x) })),
+      ...(people.length > limit ? [{ label: '…', value: `and ${n(people.length - limit)} more (${rest})` }] : []),
+    ],
+  };
 }
