@@ -517,8 +517,7 @@ class Reader {
     const warningCounts: Record<string, number> = {};
     for (const w of this.warnings) if (!this.recordWarnings.has(w.code)) warningCounts[w.code] = (warningCounts[w.code] ?? 0) + 1;
     for (const [code, n] of this.recordWarnings) warningCounts[code] = n;
-    return {
-      warningCounts, generation, account, profile, graph, names: this.names.toRecord(), ...(addressHints.length > 0 ? { addressHints } : {}), warnings: this.warnings };
+    return { generation, account, profile, graph, names: this.names.toRecord(), ...(addressHints.length > 0 ? { addressHints } : {}), warnings: this.warnings, warningCounts };
   }
 }
 
