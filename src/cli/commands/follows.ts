@@ -236,14 +236,19 @@ async function openOnline(io: CliIo, options: FollowsOptions, archive: SourceArc
 }
 
 function journalFile(io: CliIo, options: FollowsOptions, host: string): string {
-  return path.resolve(io.cwd, options.journal ?? `fledge-people-${host.replace(/[^A-Za-z0-9.-]/g, '_')}.jsonl`);
+  return path.resolve(io.cwd, options.journal ?? `fledge-people-${fileSafe(host)}.jsonl`);
 }
 
 /** The discovery cache sits next to the follows journal (or where --discover-cache says), one per instance and account. */
 function discoveryCacheFile(io: CliIo, options: FollowsOptions, host: string, username: string): string {
   if (options.discoverCache) return path.resolve(io.cwd, options.discoverCache);
   const dir = path.dirname(journalFile(io, options, host));
-  return path.join(dir, `fledge-discovery-${host.replace(/[^A-Za-z0-9.-]/g, '_')}-${username.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`);
+  return path.join(dir, `fledge-discovery-${fileSafe(host)}-${fileSafe(username)}.jsonl`);
+}
+
+/** A host or user name as part of a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`. */
+function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
 /** Follow discovery through the instance, with progress and an ETA; every answer goes into the cache first. */
