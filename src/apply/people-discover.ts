@@ -56,6 +56,9 @@ export interface DiscoveryResult {
   readonly searched: number;
 }
 
+/** Earlier handles searched per person besides the current one (each costs a search request). */
+const MAX_ALIASES_SEARCHED = 3;
+
 /** Server text is untrusted: what is kept of a profile (the cache, the report) is capped. */
 const MAX_NOTE = 8_000;
 const MAX_FIELDS = 16;
@@ -113,23 +116,49 @@ export async function discoverPeople(ctx: PeopleCallContext, people: readonly Pe
     return accounts;
   };
 
+  /**
+   * One person: every handle they had (the current one first, then aliases: issue 15) is searched
+   * on the instance, then `<handle>@<host>` on each resolve host, until a profile says it is them
+   * under one of those handles. Without such evidence the same-username accounts of all handles are
+   * possible matches.
+   */
+  const discoverOne = async (person: Person): Promise<{ result: PersonDiscovery; handle: string }> => {
+    const handles = [person.username!, ...(person.aliases ?? []).slice(0, MAX_ALIASES_SEARCHED)];
+    const found = new Map<string, FediverseProfile>();
+    const take = (accounts: readonly FediverseProfile[]): void => {
+      for (const a of accounts) if (a.id !== options.selfId && finalHome(a).id !== options.selfId) found.set(a.acct.toLowerCase(), a);
+    };
+    const matched = (): { result: PersonDiscovery; handle: string } | null => {
+      for (const handle of handles) {
+        const result = judgeCandidates([...found.values()], handle);
+        if (result.matches.length > 0) return { result, handle };
+      }
+      return null;
+    };
+    for (const handle of handles) {
+      take(await search(options.software === 'gotosocial' ? `@${handle}` : handle, false));
+      const m = matched();
+      if (m) return m;
+    }
+    for (const host of options.resolveHosts) {
+      for (const handle of handles) {
+        take(await search(`${handle}@${host}`, true));
+        const m = matched();
+        if (m) return m;
+      }
+    }
+    const possible = new Map<string, PersonDiscovery['possible'][number]>();
+    for (const handle of handles) for (const p of judgeCandidates([...found.values()], handle).possible) if (!possible.has(p.profile.acct.toLowerCase())) possible.set(p.profile.acct.toLowerCase(), p);
+    return { result: { matches: [], possible: [...possible.values()] }, handle: handles[0]! };
+  };
+
   for (const person of people) {
-    const handle = person.username!;
     const accountId = person.accountId!;
     try {
-      const found = new Map<string, FediverseProfile>();
-      const take = (accounts: readonly FediverseProfile[]): void => {
-        for (const a of accounts) if (a.id !== options.selfId && finalHome(a).id !== options.selfId) found.set(a.acct.toLowerCase(), a);
-      };
-      take(await search(options.software === 'gotosocial' ? `@${handle}` : handle, false));
-      let result = judgeCandidates([...found.values()], handle);
-      for (const host of options.resolveHosts) {
-        if (result.matches.length > 0) break;
-        take(await search(`${handle}@${host}`, true));
-        result = judgeCandidates([...found.values()], handle);
-      }
+      const { result, handle } = await discoverOne(person);
       details.set(accountId, result);
-      const candidates = discoveryCandidates(result, `your instance's search for ${handle}`);
+      const via = handle === person.username ? `your instance's search for ${handle}` : `your instance's search for ${handle}, an earlier handle of @${person.username!}`;
+      const candidates = discoveryCandidates(result, via);
       if (candidates.length > 0) discovered.set(accountId, candidates);
       for (const m of [...result.matches.map((x) => x.profile), ...result.possible.map((x) => x.profile)]) {
         const home = finalHome(m);

@@ -65,6 +65,8 @@ export interface Person {
   readonly displayName: string | null;
   /** Where the old handle came from ('mapping' when only a mapping file named it). */
   readonly nameSources: readonly (NameEvidence | 'mapping')[];
+  /** Other old handles the archive shows for the same account (renamed over the years), newest first: discovery searches them too. */
+  readonly aliases?: readonly string[];
   readonly relations: readonly PersonRelation[];
   /** Link to the person's old profile, so the user can look them up by hand. */
   readonly profileUrl: string;

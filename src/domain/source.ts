@@ -49,6 +49,28 @@ export interface SourceMention {
 export interface SourceLink {
   /** The expanded link as it appears in `text`. */
   readonly url: string;
+  /** A link to a post on the old network (not the quote): that post's id, so a link to an own imported post can be pointed at its new address. */
+  readonly postId?: string;
+}
+
+/**
+ * Why a piece of the user's text was changed on its way to the new server (issue 15: every word is
+ * where the user wrote it, unless a change recorded here says why not). The report shows them.
+ * - media-link: the link to the post's own photo or video (the media is attached instead);
+ * - tracking-parameters: ?s=20, &t=… that the share buttons added to a link;
+ * - reply-mentions: the leading "@a @b" of a reply, which Twitter added and the new post does not address;
+ * - quote-link: the trailing link of a quote of an own imported post, which becomes a native quote or the imported post's address;
+ * - own-post-link: a link to an own imported post, pointed at its new address when posted (applied by the import);
+ * - mentions-neutralised: "@name" written so that no server notifies anyone.
+ */
+export type TextChangeReason = 'media-link' | 'tracking-parameters' | 'reply-mentions' | 'quote-link' | 'own-post-link' | 'mentions-neutralised';
+
+export interface TextChange {
+  readonly reason: TextChangeReason;
+  /** The text as the user wrote it (links expanded). */
+  readonly from: string;
+  /** What it became; '' when removed. For own-post-link, the old link, replaced only when posted. */
+  readonly to: string;
 }
 
 export interface SourceReplyTarget {
@@ -106,6 +128,8 @@ export interface SourcePost {
   readonly previousVersions: readonly string[];
   /** Client that posted it, tags stripped ("Twitter Web App"), when known. */
   readonly client: string | null;
+  /** What the reader changed in the text (media links removed, tracking parameters dropped), in text order. */
+  readonly changes?: readonly TextChange[];
   /**
    * A long-post note that matched no post of the archive (the post itself is missing): kept so the
    * text is not lost, but not counted as a tweet by `inspect`.
@@ -153,8 +177,10 @@ export interface RecoveredName {
   readonly username: string;
   readonly displayName: string | null;
   readonly evidence: readonly NameEvidence[];
-  /** Date of the most recent evidence (ISO), used to pick among handles an id had over time. */
+  /** Date of the evidence the handle was taken from (ISO), used to pick among handles an id had over time. */
   readonly seenAt: string | null;
+  /** Other handles the archive shows for the same id (older names, or names from weaker evidence), newest first. */
+  readonly aliases?: readonly string[];
 }
 
 export interface SourceAccount {

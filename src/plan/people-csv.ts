@@ -65,13 +65,14 @@ const STATUS_TEXT: Record<PersonDecision['outcome'], string> = {
 };
 
 function renderReview(list: readonly PersonDecision[]): string {
-  const header = ['Twitter handle', 'Twitter id', 'Twitter profile', 'Fediverse address', 'Relation', 'Status', 'Candidates', 'Note'];
+  const header = ['Twitter handle', 'Twitter id', 'Twitter profile', 'Other Twitter handles', 'Fediverse address', 'Relation', 'Status', 'Candidates', 'Note'];
   return rows([
     header,
     ...list.map((x) => [
       x.person.username ? `@${x.person.username}` : null,
       x.person.accountId,
       x.person.profileUrl,
+      x.person.aliases && x.person.aliases.length > 0 ? x.person.aliases.map((a) => `@${a}`).join(' ') : null,
       // Over the limit, or found on its own profile: the address is known and verified; passing the file back keeps it.
       x.follow === 'over-limit' || x.candidate?.source === 'profile-evidence' ? x.acct : null,
       x.person.relations.join(' '),

@@ -137,9 +137,13 @@ export function planPeople(input: PeopleInput): PeoplePlan {
   for (const ref of archive.graph.mutes) addRelation(ref.accountId, 'muted');
 
   // Old handles: the archive's recovered names, then mapping rows that name both id and handle.
-  const names = new Map<string, { username: string; displayName: string | null; sources: (NameEvidence | 'mapping')[] }>();
-  for (const [accountId, n] of Object.entries(archive.names)) names.set(accountId, { username: n.username, displayName: n.displayName, sources: [...n.evidence] });
+  const names = new Map<string, { username: string; displayName: string | null; sources: (NameEvidence | 'mapping')[]; aliases: readonly string[] }>();
+  for (const [accountId, n] of Object.entries(archive.names)) {
+    names.set(accountId, { username: n.username, displayName: n.displayName, sources: [...n.evidence], aliases: n.aliases ?? [] });
+  }
+  // A mapping row may name a person by any handle they had; the current handle wins over an alias of someone else.
   const idByUsername = new Map<string, string>();
+  for (const [accountId, n] of names) if (relations.has(accountId)) for (const a of n.aliases) idByUsername.set(a.toLowerCase(), accountId);
   for (const [accountId, n] of names) if (relations.has(accountId)) idByUsername.set(n.username.toLowerCase(), accountId);
   const nameOf = (accountId: string): string | null => names.get(accountId)?.username ?? null;
 
@@ -160,7 +164,7 @@ export function planPeople(input: PeopleInput): PeoplePlan {
         continue;
       }
       if (byId && pair.oldUsername && pair.oldId !== pair.oldUsername && !names.has(byId)) {
-        names.set(byId, { username: pair.oldUsername, displayName: null, sources: ['mapping'] });
+        names.set(byId, { username: pair.oldUsername, displayName: null, sources: ['mapping'], aliases: [] });
       }
       add(accountId, { acct: pair.acct, source: 'mapping', confidence: 'high', evidence: `${m.file} line ${pair.line}` });
     }
@@ -204,6 +208,7 @@ export function planPeople(input: PeopleInput): PeoplePlan {
       username: n?.username ?? null,
       displayName: n?.displayName ?? null,
       nameSources: n?.sources ?? [],
+      ...(n && n.aliases.length > 0 ? { aliases: n.aliases } : {}),
       relations: rel,
       profileUrl: oldProfileUrl(n?.username ?? null, accountId),
       candidates: rejected.has(accountId) ? [] : candidates.of(accountId),

@@ -181,16 +181,16 @@ describe('follow discovery, on mastodon', () => {
     const r = await run(['--dry-run', '--export', 'out', '--report', 'people.html']);
     expect(r.code, r.stderr).toBe(0);
     const review = fs.readFileSync(path.join(work, 'out', 'people-review.csv'), 'utf8');
-    expect(review).toMatch(/^@linked_lu,500000001,https:\/\/twitter\.com\/linked_lu,linked_lu@field\.example,following,found on its profile \(high\),/m);
-    expect(review).toMatch(/^@decoy_dan,500000007,[^,]*,,following,guess only,decoy_dan@same\.example \(low: same username; nothing on the profile says it is them/m);
+    expect(review).toMatch(/^@linked_lu,500000001,https:\/\/twitter\.com\/linked_lu,,linked_lu@field\.example,following,found on its profile \(high\),/m);
+    expect(review).toMatch(/^@decoy_dan,500000007,[^,]*,,,following,guess only,decoy_dan@same\.example \(low: same username; nothing on the profile says it is them/m);
     const html = fs.readFileSync(path.join(work, 'people.html'), 'utf8');
     expect(html).toContain('Possible matches: check before following');
     expect(html).toContain('twitter.com/linked_lu');
     expect(html).not.toMatch(/<script/i);
     // The user rejects one match and confirms a possible one.
     const edited = review
-      .replace(/^(@linked_lu,500000001,[^,]*,)linked_lu@field\.example,/m, '$1-,')
-      .replace(/^(@decoy_dan,500000007,[^,]*,),/m, '$1decoy_dan@same.example,');
+      .replace(/^(@linked_lu,500000001,[^,]*,[^,]*,)linked_lu@field\.example,/m, '$1-,')
+      .replace(/^(@decoy_dan,500000007,[^,]*,[^,]*,),/m, '$1decoy_dan@same.example,');
     fs.writeFileSync(path.join(work, 'review.csv'), edited);
     const back = await run(['--map', 'review.csv', '--dry-run', '--json']);
     expect(back.code, back.stderr).toBe(0);

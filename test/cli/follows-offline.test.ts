@@ -43,7 +43,7 @@ describe('fledge follows (offline)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(fs.readdirSync(path.join(work, 'out')).sort()).toEqual(['blocked_accounts.csv', 'following_accounts.csv', 'lists.csv', 'muted_accounts.csv', 'people-review.csv']);
     const review = fs.readFileSync(path.join(work, 'out/people-review.csv'), 'utf8');
-    expect(review).toContain('@dave_t,100000004,https://twitter.com/dave_t,,following,no address known,,no fediverse address known\n');
+    expect(review).toContain('@dave_t,100000004,https://twitter.com/dave_t,,,following,no address known,,no fediverse address known\n');
   });
 
   it('reports every bad mapping file at once, naming them (exit 3)', async () => {

@@ -65,9 +65,9 @@ describe("renderPeopleCsv: byte for byte Mastodon's export (app/models/export.rb
   it('people-review.csv: everyone not found, with the old profile link and a column to fill in', () => {
     expect(files['people-review.csv']).toBe(
       [
-        'Twitter handle,Twitter id,Twitter profile,Fediverse address,Relation,Status,Candidates,Note',
-        '@carol,1,https://twitter.com/carol,carol@x.example,following,over the follow limit,,',
-        ',1,https://twitter.com/intent/user?user_id=1,,following,no address known,,no fediverse address known',
+        'Twitter handle,Twitter id,Twitter profile,Other Twitter handles,Fediverse address,Relation,Status,Candidates,Note',
+        '@carol,1,https://twitter.com/carol,,carol@x.example,following,over the follow limit,,',
+        ',1,https://twitter.com/intent/user?user_id=1,,,following,no address known,,no fediverse address known',
         '',
       ].join('\n'),
     );

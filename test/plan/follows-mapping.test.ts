@@ -32,10 +32,10 @@ describe('parseMappingFile: the common shapes', () => {
 
   it('a filled-in people-review.csv round-trips: empty rows are skipped silently, the id stands in for a missing handle', () => {
     const review = [
-      'Twitter handle,Twitter id,Twitter profile,Fediverse address,Relation,Status,Candidates,Note',
-      '@dave_t,100000004,https://twitter.com/dave_t,@dave@d.example,following,no address known,,',
-      ',200000002,https://twitter.com/intent/user?user_id=200000002,,blocked,no address known,,',
-      ',300000003,https://twitter.com/intent/user?user_id=300000003,zed@z.example,muted,no address known,,',
+      'Twitter handle,Twitter id,Twitter profile,Other Twitter handles,Fediverse address,Relation,Status,Candidates,Note',
+      '@dave_t,100000004,https://twitter.com/dave_t,@dave_old,@dave@d.example,following,no address known,,',
+      ',200000002,https://twitter.com/intent/user?user_id=200000002,,,blocked,no address known,,',
+      ',300000003,https://twitter.com/intent/user?user_id=300000003,,zed@z.example,muted,no address known,,',
     ].join('\n');
     const m = parseMappingFile(review, 'people-review.csv');
     expect(m.warnings).toEqual([]);

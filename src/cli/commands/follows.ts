@@ -364,7 +364,8 @@ function nextSteps(archive: string, options: FollowsOptions, d: PeopleDecisions)
   const maps = (options.map ?? []).map((m) => ` --map ${m}`).join('');
   const out: string[] = [];
   if (!options.export) out.push(`fledge follows ${a}${maps} --export people/    # Mastodon import files + people-review.csv to fill in`);
-  if (!options.map?.length && d.totals.unresolved > 0) out.push(`fledge follows ${a} --map people/people-review.csv    # after filling in the addresses you know`);
+  const review = options.export ? path.join(options.export, 'people-review.csv') : 'people/people-review.csv';
+  if (!options.map?.length && d.totals.unresolved > 0) out.push(`fledge follows ${a} --map ${/\s/.test(review) ? JSON.stringify(review) : review}    # after filling in the addresses you know`);
   if (!d.verified && (d.totals.found > 0 || d.totals.named > 0)) {
     out.push(`fledge follows ${a}${maps} --instance https://your.server --dry-run --report people.html    # look for them on your server, check every address (log in first: fledge login)`);
   }
