@@ -4,6 +4,8 @@ import { AppError } from '../domain/errors.js';
 import type { MigrationPlan, PostStep } from '../domain/plan.js';
 import { isInstanceError, type InstanceError } from '../instance/instance-error.js';
 import type { InstanceClient, InstanceStatus, PostStatusParams } from '../instance/types.js';
+import { countStatusLength } from '../plan/length.js';
+import { findUrls } from '../plan/urls.js';
 import { governedCall, StormError, type CallContext } from './call.js';
 import { SleepAborted, type ApplyClock } from './clock.js';
 import type { RateGovernor } from './governor.js';
@@ -353,8 +355,10 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       }
       inReplyToId = parent.statusId;
     }
+    // Links to own posts imported earlier point at their new address, where the user wrote them (issue 15).
+    const base = withOwnLinks(step, view, capabilities, options.onNotice);
     // Quote of an own post imported earlier: a native quote, or its new URL appended (room was reserved by the planner).
-    let text = step.text;
+    let text = base;
     let quotedStatusId: string | undefined;
     if (step.quote?.kind === 'step') {
       const quoted = view.get(step.quote.stepId);
@@ -436,7 +440,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
         // The server refused the native quote (quote policy): fall back to the link, same key (a 422 is not remembered, spec §2.2).
         options.onNotice?.(`${step.id}: native quote refused (${error.serverMessage ?? error.status}); posting the link instead`);
         const quoted = view.get((step.quote as { stepId: string }).stepId)!;
-        const withLink = appendLink(step.text, quoted.statusUrl ?? '');
+        const withLink = appendLink(base, quoted.statusUrl ?? '');
         const retry = { ...params, status: withLink } as PostStatusParams & { quotedStatusId?: string };
         delete retry.quotedStatusId;
         try {
@@ -460,6 +464,30 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       markFailed(step, error.code, describe(error));
     }
   }
+}
+
+/**
+ * The step's text with each own-post link replaced in place by the address of the status its step
+ * became. A link whose step was not posted stays as written; so does one whose longer address would
+ * not fit where the server counts links at full length (GoToSocial): the old link still leads to
+ * the post, a 422 would lose it.
+ */
+function withOwnLinks(step: PostStep, view: ReadonlyMap<string, { status: string; statusUrl: string | null }>, capabilities: InstanceCapabilities, notice?: (m: string) => void): string {
+  let text = step.text;
+  for (const link of step.ownLinks ?? []) {
+    const target = view.get(link.stepId);
+    if (target?.status !== 'done' || !target.statusUrl) continue;
+    const span = findUrls(text).find((u) => text.slice(u.start, u.end) === link.url);
+    if (span === undefined) continue;
+    const next = text.slice(0, span.start) + target.statusUrl + text.slice(span.end);
+    const reserve = step.quote?.kind === 'step' ? step.quote.reservedLength : 0;
+    if (countStatusLength(next, step.spoilerText, capabilities) + reserve > capabilities.maxCharacters) {
+      notice?.(`${step.id}: the new address of ${link.stepId} does not fit; the link to the old post is kept`);
+      continue;
+    }
+    text = next;
+  }
+  return text;
 }
 
 function appendLink(text: string, url: string): string {

@@ -11,7 +11,7 @@
  * `version` instead of guessing; additive, optional fields do not bump it.
  */
 import type { InstanceCapabilities } from './capabilities.js';
-import type { ArchiveGeneration, SourcePostKind } from './source.js';
+import type { ArchiveGeneration, SourcePostKind, TextChange } from './source.js';
 
 export const PLAN_FORMAT = 'fledge-migration-plan';
 export const PLAN_VERSION = 1;
@@ -107,6 +107,23 @@ export interface PostStep {
   readonly length: number;
   /** Human notes on what the planner changed (re-rooted thread, media dropped …), for the report. */
   readonly notes: readonly string[];
+  /**
+   * Every change to the words of the source post, with its reason (first part only; absent: none).
+   * Optional: plan files of version 1 written before it have none.
+   */
+  readonly changes?: readonly TextChange[];
+  /**
+   * Links in `text` to own posts imported earlier in this plan: when posting, each `url` is replaced
+   * in place by the address of the status made for `stepId` (kept as written when that step was not
+   * posted, or when the longer address would not fit).
+   */
+  readonly ownLinks?: readonly OwnPostLink[];
+}
+
+export interface OwnPostLink {
+  /** The link exactly as it appears in `text`. */
+  readonly url: string;
+  readonly stepId: StepId;
 }
 
 /** Machine-readable reasons a source post is not imported. Stable strings: the report and scripts key on them. */

@@ -137,6 +137,29 @@ function checkMedia(p: Problems, where: string, v: Json, caps: InstanceCapabilit
   return true;
 }
 
+const TEXT_CHANGE_REASONS = ['media-link', 'tracking-parameters', 'reply-mentions', 'quote-link', 'own-post-link', 'mentions-neutralised'];
+
+/** The optional record of changed words, and the own-post links: each in the text, each to an earlier post step. */
+function checkWordChanges(p: Problems, where: string, step: Obj, seen: ReadonlyMap<string, 'post' | 'skip'>): void {
+  if (step['changes'] !== undefined) {
+    check(
+      p,
+      where,
+      step,
+      'changes',
+      (c) => Array.isArray(c) && c.every((x) => isObj(x) && oneOf(...TEXT_CHANGE_REASONS)(x['reason']) && isString(x['from']) && isString(x['to'])),
+      'a list of {reason, from, to}',
+    );
+  }
+  const links = step['ownLinks'];
+  if (links === undefined) return;
+  if (!check(p, where, step, 'ownLinks', (l) => Array.isArray(l) && l.every((x) => isObj(x) && isString(x['url']) && isString(x['stepId'])), 'a list of {url, stepId}')) return;
+  for (const link of links as Obj[]) {
+    if (isString(step['text']) && !step['text'].includes(link['url'] as string)) p.add(where, `"ownLinks" names ${String(link['url'])}, which is not in the text; remove it from "ownLinks"`);
+    if (seen.get(link['stepId'] as string) !== 'post') p.add(where, `"ownLinks" points at ${String(link['stepId'])}, which is not an earlier post step of the plan; remove it from "ownLinks"`);
+  }
+}
+
 function checkQuote(p: Problems, where: string, v: Json): v is PlanQuote | null {
   if (v === null) return true;
   if (!isObj(v)) {
@@ -269,6 +292,7 @@ export function parsePlan(input: string | Json, options: { readonly file?: strin
         p.add(where, `quotes ${quote['stepId']}, which is not an earlier post step of the plan; change the quote to {"kind": "link", "url": …} or set it to null`);
       }
     }
+    checkWordChanges(p, where, step, seen);
     const text = step['text'];
     const spoiler = step['spoilerText'];
     if (isString(text) && isNullableString(spoiler) && caps !== null) {

@@ -13,6 +13,7 @@ import {
   PLAN_FORMAT,
   PLAN_VERSION,
   type MigrationPlan,
+  type OwnPostLink,
   type PlanOptions,
   type PlanQuote,
   type PlanSourceRef,
@@ -25,7 +26,7 @@ import {
   type StepId,
   type Visibility,
 } from '../domain/plan.js';
-import type { SourceArchive, SourcePost, SourcePostKind } from '../domain/source.js';
+import type { SourceArchive, SourcePost, SourcePostKind, TextChange } from '../domain/source.js';
 import { checkMedia } from './media.js';
 import { neutraliseMentions, type MentionContext } from './mentions.js';
 import { normaliseDateBound, resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from './options.js';
@@ -101,7 +102,7 @@ function dropCodePoints(text: string, count: number): string {
 }
 
 /** Remove the link to a quoted post from the text (it becomes a native quote or the imported URL). */
-function removeQuoteLink(text: string, quotedId: string): { text: string; removed: boolean } {
+function removeQuoteLink(text: string, quotedId: string): { text: string; link: string | null } {
   const urls = findUrls(text);
   const pattern = new RegExp(`/status(?:es)?/${quotedId}(?:[/?#]|$)`);
   for (let i = urls.length - 1; i >= 0; i -= 1) {
@@ -109,10 +110,10 @@ function removeQuoteLink(text: string, quotedId: string): { text: string; remove
     if (pattern.test(text.slice(u.start, u.end))) {
       const before = text.slice(0, u.start).replace(/[ \t]+$/, '');
       const after = text.slice(u.end).replace(/^[ \t]+/, '');
-      return { text: (before + (before && after && !/\s$/.test(before) ? ' ' : '') + after).trim(), removed: true };
+      return { text: (before + (before && after && !/\s$/.test(before) ? ' ' : '') + after).trim(), link: text.slice(u.start, u.end) };
     }
   }
-  return { text, removed: false };
+  return { text, link: null };
 }
 
 function footerText(template: string, post: SourcePost): string {
@@ -238,6 +239,129 @@ function backdate(createdAt: string, part: number): string {
   return new Date(Date.parse(createdAt) + (part - 1)).toISOString();
 }
 
+interface TextContext {
+  readonly options: PlanOptions;
+  readonly capabilities: InstanceCapabilities;
+  readonly planned: ReadonlyMap<string, { first: StepId; last: StepId }>;
+  readonly useFooter: boolean;
+  readonly quoteReserve: number;
+  readonly stepId: StepId;
+  readonly warnings: PlanWarning[];
+}
+
+interface PlannedText {
+  /** The text before mentions are neutralised. */
+  readonly body: string;
+  readonly quote: PlanQuote | null;
+  /** Every change to the user's words, in order (the reader's first). */
+  readonly changes: TextChange[];
+  readonly ownLinks: readonly OwnPostLink[];
+}
+
+/**
+ * The words of a post as they will be sent: the reply's leading mentions dropped (unless kept), the
+ * trailing link of a quote of an own imported post taken out (it becomes a native quote or the
+ * imported post's address), links to other own imported posts marked for their new address, the
+ * reply and repost lines added. Every change to what the user wrote is recorded (issue 15).
+ */
+function planText(post: SourcePost, ctx: TextContext): PlannedText {
+  const { options, capabilities, planned } = ctx;
+  const changes: TextChange[] = [...(post.changes ?? [])];
+  let body = post.text;
+  if (!options.keepReplyMentions && post.replyPrefixLength > 0) {
+    const kept = dropCodePoints(post.text, post.replyPrefixLength);
+    changes.push({ reason: 'reply-mentions', from: post.text.slice(0, post.text.length - kept.length).trim(), to: '' });
+    body = kept;
+  }
+  let quote: PlanQuote | null = null;
+  if (post.quote !== null) {
+    // Only own posts are planned: a link without a handle (i/web/status) to one of them is theirs too.
+    const target = post.quote.self || post.quote.username === null ? planned.get(post.quote.postId) : undefined;
+    if (target !== undefined) {
+      const removed = removeQuoteLink(body, post.quote.postId);
+      if (removed.link !== null) changes.push({ reason: 'quote-link', from: removed.link, to: '' });
+      body = removed.text;
+      quote = { kind: 'step', stepId: target.first, sourceUrl: post.quote.url, preferNative: capabilities.supportsQuotes, reservedLength: ctx.quoteReserve };
+    } else {
+      quote = { kind: 'link', url: post.quote.url };
+      if (post.quote.self) {
+        ctx.warnings.push({ code: 'quote-target-missing', stepId: ctx.stepId, message: `quotes an own post (${post.quote.postId}) that is not imported; the old link is kept` });
+      }
+    }
+  }
+  const ownLinks: OwnPostLink[] = [];
+  for (const link of post.links) {
+    const target = link.postId !== undefined ? planned.get(link.postId) : undefined;
+    if (target === undefined || !body.includes(link.url) || ownLinks.some((l) => l.url === link.url)) continue;
+    ownLinks.push({ url: link.url, stepId: target.first });
+    changes.push({ reason: 'own-post-link', from: link.url, to: link.url });
+  }
+  if (post.kind === 'reply' && post.replyTo !== null) {
+    const target = post.replyTo.postId !== null ? oldPostUrl(post.url, post.replyTo.username, post.replyTo.postId) : null;
+    const line = target !== null ? `In reply to ${target}` : post.replyTo.username ? `In reply to @${post.replyTo.username}` : null;
+    if (line !== null) body = body.trim() === '' ? line : `${body.trimEnd()}\n\n${line}`;
+  }
+  if (post.kind === 'repost' && !ctx.useFooter) body = `${body.trimEnd()}\n\n${post.url}`;
+  return { body, quote, changes, ownLinks };
+}
+
+/** The own links of a plan text that are in this part of it. */
+function ownLinksIn(text: string, links: readonly OwnPostLink[]): { ownLinks?: readonly OwnPostLink[] } {
+  const here = links.filter((l) => text.includes(l.url));
+  return here.length > 0 ? { ownLinks: here } : {};
+}
+
+/**
+ * The words that differ between a text and its rewrite, where the rewrite kept every word in place
+ * (mention neutralising changes characters, never the word count). Distinct pairs, in text order.
+ */
+function tokenChanges(before: string, after: string, reason: TextChange['reason']): TextChange[] {
+  if (before === after) return [];
+  const a = before.split(/\s+/);
+  const b = after.split(/\s+/);
+  if (a.length !== b.length) return [{ reason, from: before, to: after }];
+  const out: TextChange[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i] || seen.has(a[i]!)) continue;
+    seen.add(a[i]!);
+    out.push({ reason, from: a[i]!, to: b[i]! });
+  }
+  return out;
+}
+
+/**
+ * Thread: a self-reply continues its parent's thread; a skipped parent is bridged to the nearest
+ * planned ancestor, and with none the post starts a new thread (re-rooted, not lost).
+ */
+function threadParent(
+  post: SourcePost,
+  byId: ReadonlyMap<string, SourcePost>,
+  planned: ReadonlyMap<string, { first: StepId; last: StepId }>,
+  rerooted: (message: string) => void,
+): StepId | null {
+  if (post.replyTo?.self !== true || post.replyTo.postId === null) return null;
+  const parentId = post.replyTo.postId;
+  let dependsOn: StepId | null = null;
+  let ancestor: SourcePost | undefined = byId.get(parentId);
+  let attached: string | null = null;
+  while (ancestor !== undefined) {
+    const p = planned.get(ancestor.id);
+    if (p !== undefined) {
+      dependsOn = p.last;
+      attached = ancestor.id;
+      break;
+    }
+    const up: string | null = ancestor.replyTo?.self === true ? ancestor.replyTo.postId : null;
+    ancestor = up === null ? undefined : byId.get(up);
+  }
+  if (attached !== parentId) {
+    const why = byId.has(parentId) ? `the post it replied to (${parentId}) is skipped` : `the post it replied to (${parentId}) is not in the archive`;
+    rerooted(attached === null ? `${why}; it starts its own thread` : `${why}; it continues the thread after ${attached}`);
+  }
+  return dependsOn;
+}
+
 export function planMigration(
   archive: SourceArchive,
   optionsInput: PlanOptionsInput,
@@ -298,38 +422,12 @@ export function planMigration(
     }
 
     // Text.
-    let body = options.keepReplyMentions ? post.text : dropCodePoints(post.text, post.replyPrefixLength);
-    let quote: PlanQuote | null = null;
-    if (post.quote !== null) {
-      const target = post.quote.self ? planned.get(post.quote.postId) : undefined;
-      if (target !== undefined) {
-        const removed = removeQuoteLink(body, post.quote.postId);
-        body = removed.text;
-        quote = {
-          kind: 'step',
-          stepId: target.first,
-          sourceUrl: post.quote.url,
-          preferNative: capabilities.supportsQuotes,
-          reservedLength: quoteReserve,
-        };
-      } else {
-        quote = { kind: 'link', url: post.quote.url };
-        if (post.quote.self) {
-          stepWarnings.push({
-            code: 'quote-target-missing',
-            stepId,
-            message: `quotes an own post (${post.quote.postId}) that is not imported; the old link is kept`,
-          });
-        }
-      }
-    }
-    if (post.kind === 'reply' && post.replyTo !== null) {
-      const target = post.replyTo.postId !== null ? oldPostUrl(post.url, post.replyTo.username, post.replyTo.postId) : null;
-      const line = target !== null ? `In reply to ${target}` : post.replyTo.username ? `In reply to @${post.replyTo.username}` : null;
-      if (line !== null) body = body.trim() === '' ? line : `${body.trimEnd()}\n\n${line}`;
-    }
-    if (post.kind === 'repost' && !useFooter) body = `${body.trimEnd()}\n\n${post.url}`;
-    body = neutraliseMentions(body.trim(), options.mentionStyle, mentionCtx);
+    const text = planText(post, { options, capabilities, planned, useFooter, quoteReserve, stepId, warnings: stepWarnings });
+    let { body } = text;
+    const { quote, changes } = text;
+    const neutralised = neutraliseMentions(body.trim(), options.mentionStyle, mentionCtx);
+    changes.push(...tokenChanges(body.trim(), neutralised, 'mentions-neutralised'));
+    body = neutralised;
 
     const planMedia = media?.media ?? [];
     if (body === '' && planMedia.length === 0 && quote?.kind !== 'step') {
@@ -337,30 +435,10 @@ export function planMigration(
       continue;
     }
 
-    // Thread: a self-reply continues its parent's thread; a skipped parent is bridged to the nearest
-    // planned ancestor, and with none the post starts a new thread (re-rooted, not lost).
-    let dependsOn: StepId | null = null;
-    if (post.replyTo?.self === true && post.replyTo.postId !== null) {
-      const parentId = post.replyTo.postId;
-      let ancestor: SourcePost | undefined = byId.get(parentId);
-      let attached: string | null = null;
-      while (ancestor !== undefined) {
-        const p = planned.get(ancestor.id);
-        if (p !== undefined) {
-          dependsOn = p.last;
-          attached = ancestor.id;
-          break;
-        }
-        const up: string | null = ancestor.replyTo?.self === true ? ancestor.replyTo.postId : null;
-        ancestor = up === null ? undefined : byId.get(up);
-      }
-      if (attached !== parentId) {
-        const why = byId.has(parentId) ? `the post it replied to (${parentId}) is skipped` : `the post it replied to (${parentId}) is not in the archive`;
-        const message = attached === null ? `${why}; it starts its own thread` : `${why}; it continues the thread after ${attached}`;
-        notes.push(message);
-        stepWarnings.push({ code: 'thread-rerooted', stepId, message });
-      }
-    }
+    const dependsOn = threadParent(post, byId, planned, (message) => {
+      notes.push(message);
+      stepWarnings.push({ code: 'thread-rerooted', stepId, message });
+    });
 
     // The content warning is the user's own text, but it is sent as part of the status: neutralise it too.
     const spoilerText =
@@ -408,6 +486,8 @@ export function planMigration(
         allowedMentions: capabilities.supportsAllowedMentions ? [] : null,
         length: part.length,
         notes: n === 1 ? notes : [],
+        ...(n === 1 && changes.length > 0 ? { changes } : {}),
+        ...ownLinksIn(part.text, text.ownLinks),
       };
       steps.push(step);
       previous = step.id;

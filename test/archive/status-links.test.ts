@@ -41,6 +41,12 @@ beforeAll(async () => {
     tweet('1600000000000000001', 'More detail in this thread => https://t.co/aaaa1111\n\nAnd a second paragraph.', [{ short: 'https://t.co/aaaa1111', expanded: 'https://twitter.com/me/status/1500000000000000001' }]),
     tweet('1600000000000000002', 'Same data as in here https://t.co/bbbb2222, but animated', [{ short: 'https://t.co/bbbb2222', expanded: 'https://x.com/other/status/456000000000000000?s=20&t=AbCdEf' }]),
     tweet('1600000000000000003', 'Look at this https://t.co/cccc3333', [{ short: 'https://t.co/cccc3333', expanded: 'https://mobile.twitter.com/other/status/789000000000000000?s=21&lang=en#frag' }]),
+    tweet('1600000000000000004', 'That light https://t.co/dddd4444', [{ short: 'https://t.co/dddd4444', expanded: 'https://twitter.com/other/status/111000000000000000/photo/2?s=20' }]),
+    tweet('1600000000000000005', 'Watch https://t.co/eeee5555', [{ short: 'https://t.co/eeee5555', expanded: 'https://x.com/other/status/222000000000000000/video/1' }]),
+    tweet('1600000000000000006', 'Embedded https://t.co/ffff6666', [{ short: 'https://t.co/ffff6666', expanded: 'https://vxtwitter.com/other/status/333000000000000000' }]),
+    tweet('1600000000000000007', 'Also https://t.co/gggg7777', [{ short: 'https://t.co/gggg7777', expanded: 'https://fixupx.com/other/status/444000000000000000' }]),
+    tweet('1600000000000000008', 'Old one https://t.co/hhhh8888', [{ short: 'https://t.co/hhhh8888', expanded: 'https://twitter.com/i/web/status/555000000000000000' }]),
+    tweet('1600000000000000009', 'Mirror in the middle https://t.co/iiii9999 of a sentence', [{ short: 'https://t.co/iiii9999', expanded: 'https://fxtwitter.com/other/status/666000000000000000' }]),
   ];
   fs.writeFileSync(path.join(dir, 'data', 'tweets.js'), `window.YTD.tweets.part0 = ${JSON.stringify(tweets)}`);
   archive = await readArchive(dir);
@@ -68,6 +74,23 @@ describe('links to posts', () => {
     expect(p.kind).toBe('quote');
     expect(p.quote).toMatchObject({ postId: '789000000000000000', url: 'https://mobile.twitter.com/other/status/789000000000000000?lang=en#frag' });
     expect(p.text).toBe('Look at this https://mobile.twitter.com/other/status/789000000000000000?lang=en#frag');
+  });
+
+  it('a photo or video page of another post quotes that post; the quote points at the post itself (issue 13)', () => {
+    const photo = byId('1600000000000000004');
+    expect(photo.kind).toBe('quote');
+    expect(photo.quote).toMatchObject({ postId: '111000000000000000', username: 'other', url: 'https://twitter.com/other/status/111000000000000000' });
+    expect(photo.text).toBe('That light https://twitter.com/other/status/111000000000000000/photo/2');
+    expect(byId('1600000000000000005').quote).toMatchObject({ postId: '222000000000000000', url: 'https://x.com/other/status/222000000000000000' });
+  });
+
+  it('mirrors (vxtwitter, fixupx) and i/web/status links are quotes too, and only at the end', () => {
+    expect(byId('1600000000000000006').quote).toMatchObject({ postId: '333000000000000000', username: 'other', url: 'https://vxtwitter.com/other/status/333000000000000000' });
+    expect(byId('1600000000000000007').quote).toMatchObject({ postId: '444000000000000000' });
+    expect(byId('1600000000000000008').quote).toMatchObject({ postId: '555000000000000000', username: null });
+    const middle = byId('1600000000000000009');
+    expect(middle.quote).toBeNull();
+    expect(middle.links).toEqual([{ url: 'https://fxtwitter.com/other/status/666000000000000000', postId: '666000000000000000' }]);
   });
 
   it('withoutTracking drops only the share parameters', () => {

@@ -1,4 +1,4 @@
-import type { SourceMedia, SourceMediaType, SourcePost, SourcePostKind, SourceQuote } from '../../domain/source.js';
+import type { SourceLink, SourceMedia, SourceMediaType, SourcePost, SourcePostKind, SourceQuote, TextChange } from '../../domain/source.js';
 import type { NameCollector } from './names.js';
 import type { NoteJoiner } from './notes.js';
 import { applyTextEdits, findBareUrls, tidyEnd, type TextEdit } from './text.js';
@@ -39,10 +39,13 @@ export interface NormalisedTweet {
 }
 
 /**
- * Quote links (§5.6): twitter.com / x.com (www., mobile.), `status` or `statuses`, optional `#!/`.
- * `i/web/status/<id>` links a post without naming its author.
+ * Links to a post (§5.6): twitter.com or x.com (www., mobile.), and the embed mirrors people paste
+ * instead (fxtwitter.com, vxtwitter.com, fixupx.com, fixvx.com: same paths); `status` or
+ * `statuses`, optional `#!/`; `i/web/status/<id>` and `i/status/<id>` link a post without naming
+ * its author; `/photo/N` and `/video/N` after the id link the post's photo or video page.
  */
-const STATUS_URL = /^https?:\/\/(?:www\.|mobile\.)?(?:twitter|x)\.com\/(?:#!\/)?([A-Za-z0-9_]{1,15})\/status(?:es)?\/(\d+)(\/(?:photo|video)\/\d+)?/i;
+const STATUS_URL =
+  /^https?:\/\/(?:www\.|mobile\.)?(?:twitter|x|fxtwitter|vxtwitter|fixupx|fixvx)\.com\/(?:#!\/)?(?:i\/web|([A-Za-z0-9_]{1,15}))\/status(?:es)?\/(\d{1,20})(\/(?:photo|video)\/\d+)?/i;
 
 /**
  * Query parameters the share buttons of Twitter/X add to a link to a post, which say nothing about
@@ -74,11 +77,21 @@ function paramName(pair: string): string {
   }
 }
 
-export function parseStatusUrl(url: string): { username: string | null; postId: string; mediaLink: boolean } | null {
+export interface StatusLink {
+  readonly username: string | null;
+  readonly postId: string;
+  /** The link is to the post's photo or video page (`/photo/1`). */
+  readonly mediaLink: boolean;
+  /** The link without the photo/video page: the post itself, as written otherwise. */
+  readonly statusUrl: string;
+}
+
+export function parseStatusUrl(url: string): StatusLink | null {
   const m = STATUS_URL.exec(url);
   if (!m) return null;
-  const username = m[1]!.toLowerCase() === 'i' ? null : m[1]!;
-  return { username, postId: m[2]!, mediaLink: m[3] !== undefined };
+  const username = m[1] === undefined || m[1].toLowerCase() === 'i' ? null : m[1];
+  const statusUrl = m[3] === undefined ? url : url.slice(0, m[0].length - m[3].length) + url.slice(m[0].length).replace(/^[^?#]*/, '');
+  return { username, postId: m[2]!, mediaLink: m[3] !== undefined, statusUrl };
 }
 
 const MIME: Record<string, string> = {
@@ -128,52 +141,19 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
   if (isReply && !replySelf) ctx.names.add(replyAccountId, replyUsername, 'reply', createdAt);
 
   // Text edits: t.co → expanded URL; the shared media link is removed (§5.3, §5.4).
-  const edits: TextEdit[] = [];
-  const links: { url: string }[] = [];
-  let quote: SourceQuote | null = null;
-  for (const u of urlEntities) {
-    const short = str(u['url']);
-    if (!short) continue;
-    const expanded = str(u['expanded_url']) ?? short;
-    const status = parseStatusUrl(expanded);
-    let replacement = expanded;
-    if (status?.mediaLink && status.postId === postId) {
-      // A link to the post's own photo or video (classic archives write them as plain links): the
-      // media is the post's, the link is not text.
-      const [start, end] = arr(u['indices']);
-      edits.push({ start: index(start), end: index(end), expect: short, replacement: '' });
-      continue;
-    }
-    if (status) {
-      // A link to a post stays as the user wrote it (twitter.com, x.com, mobile.…); only the share
-      // buttons' tracking parameters (?s=20&t=…) go.
-      replacement = withoutTracking(expanded);
-      if (!status.mediaLink) {
-        // Twitter's rule: the last status URL is the quoted one (§5.6).
-        quote = {
-          url: replacement,
-          postId: status.postId,
-          username: status.username,
-          self: status.username !== null && ctx.ownUsernames.has(status.username.toLowerCase()),
-        };
-        if (status.username && !quote.self) ctx.names.add(null, status.username, 'quote-url', createdAt);
-      }
-    }
-    const [start, end] = arr(u['indices']);
-    edits.push({ start: index(start), end: index(end), expect: short, replacement });
-    links.push({ url: replacement });
-  }
+  const { edits, links, changes, lastStatus } = linkEdits(urlEntities, postId);
   const mediaUrl = str(mediaItems[0]?.['url']);
   if (mediaUrl) {
     const [start, end] = arr(mediaItems[0]!['indices']);
     edits.push({ start: index(start), end: index(end), expect: mediaUrl, replacement: '' });
+    changes.push({ reason: 'media-link', from: str(mediaItems[0]!['expanded_url']) ?? mediaUrl, to: '' });
   }
 
   let text = tidyEnd(applyTextEdits(escaped, edits));
   // A link to a post is a quote only where Twitter puts a quote's link: at the very end of the text.
   // Anywhere else it is a link the user typed, and stays where it is (issue 15: "More detail in
   // this thread => <link>" followed by more text lost its link when taken for a quote).
-  if (quote && !text.trimEnd().endsWith(quote.url)) quote = null;
+  const quote = lastStatus !== null && text.trimEnd().endsWith(lastStatus.written) ? toQuote(lastStatus, ctx) : null;
   if (urlEntities.length === 0 && text.includes('http')) for (const url of findBareUrls(text)) links.push({ url });
 
   // Retweets (§5.5): only the "RT @user:" convention identifies them in YTD files.
@@ -206,11 +186,17 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
     const prefix = /^(?:@\w+\s+)+/.exec(text)?.[0] ?? '';
     text = prefix + note.text;
     // The note excludes the trailing quote link of its post (§7.1): keep the quote visible.
-    if (quote && !text.includes(quote.url)) text = `${text} ${quote.url}`;
+    if (quote && lastStatus && !text.includes(lastStatus.written)) text = `${text} ${lastStatus.written}`;
     links.length = 0;
     for (const url of note.links) links.push({ url });
-    if (quote && !links.some((l) => l.url === quote!.url)) links.push({ url: quote.url });
+    if (quote && lastStatus && !links.some((l) => l.url === lastStatus.written)) links.push({ url: lastStatus.written });
   }
+  // The other links to posts keep their place in the text (one may point at an own post imported earlier).
+  const postLinks = links.map((l) => {
+    if (quote !== null && lastStatus !== null && l.url === lastStatus.written) return l;
+    const status = parseStatusUrl(l.url);
+    return status !== null && !status.mediaLink ? { url: l.url, postId: status.postId } : l;
+  });
 
   const replyPrefixLength = isReply ? (/^(?:@\w{1,15}\s+)+/.exec(text)?.[0].length ?? 0) : 0;
 
@@ -233,7 +219,7 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
     kind,
     text,
     replyPrefixLength,
-    links,
+    links: postLinks,
     mentions: mentions.map(({ username: u, accountId }) => ({ username: u, accountId })),
     hashtags: arr(entities['hashtags']).map((h) => str(obj(h)['text'])).filter((h): h is string => !!h),
     media,
@@ -250,8 +236,64 @@ export function normaliseTweet(raw: Json, ctx: TweetContext): NormalisedTweet | 
     url: username ? `https://twitter.com/${username}/status/${postId}` : `https://twitter.com/i/web/status/${postId}`,
     previousVersions: [],
     client: stripTags(raw['source']),
+    ...(changes.length > 0 ? { changes } : {}),
   };
   return { post, editChain: chain.length > 1 ? chain : null, badDate };
+}
+
+/** A link to a post in the text, as written there (tracking parameters dropped). */
+interface WrittenStatusLink {
+  readonly status: StatusLink;
+  readonly written: string;
+}
+
+/**
+ * The t.co links of a tweet, expanded: a link to the post's own photo or video goes (the media is
+ * attached), a link to a post loses only its tracking parameters, every other link is kept as the
+ * archive expanded it. The last link to a post is returned: if it ends the text, it is the quote.
+ */
+function linkEdits(urlEntities: readonly Json[], postId: string): { edits: TextEdit[]; links: SourceLink[]; changes: TextChange[]; lastStatus: WrittenStatusLink | null } {
+  const edits: TextEdit[] = [];
+  const links: SourceLink[] = [];
+  const changes: TextChange[] = [];
+  let lastStatus: WrittenStatusLink | null = null;
+  for (const u of urlEntities) {
+    const short = str(u['url']);
+    if (!short) continue;
+    const expanded = str(u['expanded_url']) ?? short;
+    const status = parseStatusUrl(expanded);
+    const [start, end] = arr(u['indices']);
+    if (status?.mediaLink && status.postId === postId) {
+      // A link to the post's own photo or video (classic archives write them as plain links): the
+      // media is the post's, the link is not text.
+      edits.push({ start: index(start), end: index(end), expect: short, replacement: '' });
+      changes.push({ reason: 'media-link', from: expanded, to: '' });
+      continue;
+    }
+    let replacement = expanded;
+    if (status) {
+      // A link to a post stays as the user wrote it (twitter.com, x.com, mobile.…); only the share
+      // buttons' tracking parameters (?s=20&t=…) go.
+      replacement = withoutTracking(expanded);
+      if (replacement !== expanded) changes.push({ reason: 'tracking-parameters', from: expanded, to: replacement });
+      // Twitter's rule: the last status URL is the quoted one (§5.6); a photo or video page of another post quotes that post.
+      if (status.postId !== postId) lastStatus = { status, written: replacement };
+    }
+    edits.push({ start: index(start), end: index(end), expect: short, replacement });
+    links.push({ url: replacement });
+  }
+  return { edits, links, changes, lastStatus };
+}
+
+/** The quote a trailing link to a post makes; its url is the post itself (not its photo page), tracking parameters dropped. */
+function toQuote(link: WrittenStatusLink, ctx: TweetContext): SourceQuote {
+  const { status } = link;
+  return {
+    url: withoutTracking(status.statusUrl),
+    postId: status.postId,
+    username: status.username,
+    self: status.username !== null && ctx.ownUsernames.has(status.username.toLowerCase()),
+  };
 }
 
 /**

@@ -119,7 +119,9 @@ main{min-width:0}
 .pill.part{background:var(--accent-soft);color:var(--accent);font-weight:700}
 .pill.backdated{color:var(--accent)}
 .len{margin-left:auto;font-size:12px;color:var(--faint);font-variant-numeric:tabular-nums}
-.notes,.warns{margin:8px 0 0;padding:0;list-style:none;font-size:13px}
+.notes,.warns,.changes{margin:8px 0 0;padding:0;list-style:none;font-size:13px}
+.changes li{color:var(--muted);overflow-wrap:anywhere}
+.changes li::before{content:"✎ ";}
 .notes li{color:var(--muted)}
 .notes li::before{content:"ℹ ";}
 .warns li{color:var(--warn);background:var(--warn-bg);border-radius:6px;padding:3px 8px;margin-top:3px}
@@ -152,6 +154,14 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   var VIS = { public: 'Public', unlisted: 'Unlisted', private: 'Followers only' };
   var KIND = { reply: 'Reply (standalone)', repost: 'Repost as link', quote: 'Quote' };
+  var CHANGE = {
+    'media-link': 'Link to the attached media removed',
+    'tracking-parameters': 'Tracking parameters dropped',
+    'reply-mentions': 'Reply mentions removed',
+    'quote-link': 'Quote link replaced by the quote',
+    'own-post-link': 'Pointed at its new address when posted',
+    'mentions-neutralised': 'Mention written so nobody is notified'
+  };
   window.__fledge = { sections: sections.length, rendered: 0, firstSectionMs: null };
 
   function el(tag, cls, text) {
@@ -351,6 +361,15 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
       var notes = el('ul', 'notes');
       for (var i = 0; i < post.o.length; i++) notes.appendChild(el('li', null, post.o[i]));
       body.appendChild(notes);
+    }
+    if (post.y) {
+      var changes = el('ul', 'changes');
+      for (var j = 0; j < post.y.length; j++) {
+        var c = post.y[j];
+        var what = c[0] === 'own-post-link' || c[2] === '' ? c[1] : c[1] + ' → ' + c[2];
+        changes.appendChild(el('li', null, (CHANGE[c[0]] || c[0]) + ': ' + what));
+      }
+      body.appendChild(changes);
     }
     if (post.g) {
       var warns = el('ul', 'warns');

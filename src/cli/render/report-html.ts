@@ -95,7 +95,7 @@ interface MediaRow {
  * A post step inside a thread: i step id (omitted when the usual `post:<s>[#<a>]`), s source id, d source date, u source URL (omitted when it
  * is the archive's usual URL for `s`), p parent index in the thread (-1: root), x text, w spoiler,
  * v visibility (omitted when the plan default), l language, n sensitive, m media, a/b part/parts,
- * h scheduled_at, q quote, c length, o notes, g warnings, k source kind (omitted for 'original').
+ * h scheduled_at, q quote, c length, o notes, y changes to the words ([reason, from, to]), g warnings, k source kind (omitted for 'original').
  */
 interface PostRow {
   i?: string;
@@ -115,6 +115,7 @@ interface PostRow {
   q?: { t: 'step'; i: string; u: string; nat: 0 | 1; mo?: string } | { t: 'link'; u: string };
   c: number;
   o?: string[];
+  y?: [string, string, string][];
   g?: string[];
   k?: string;
 }
@@ -310,6 +311,7 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     }
     row.c = step.length;
     if (step.notes.length > 0) row.o = [...step.notes];
+    if (step.changes && step.changes.length > 0) row.y = step.changes.map((c) => [c.reason, c.from, c.to]);
     if (warnings) row.g = warnings;
     if (step.dependsOn !== null && parent === undefined) {
       row.o = [...(row.o ?? []), `Replies to ${step.dependsOn}, which is not an earlier post step of this plan: shown as the start of a thread.`];
