@@ -198,6 +198,7 @@ export function openJournalWriter<R = JournalRecord>(file: string, header: Journ
   }
   refuseSpecialFile(file, 'journal');
   const lock = acquireLock(file);
+  let opened: number | null = null;
   try {
     let size = 0;
     try {
@@ -207,6 +208,7 @@ export function openJournalWriter<R = JournalRecord>(file: string, header: Journ
     }
     if (size > 0) cutTornTail(file, size);
     const fd = fs.openSync(file, 'a', 0o600);
+    opened = fd;
     const writer: JournalWriter<R> = {
       file,
       append(record) {
@@ -227,6 +229,8 @@ export function openJournalWriter<R = JournalRecord>(file: string, header: Journ
     }
     return writer;
   } catch (error) {
+    // The header could not be written (a full disk): nothing stays open.
+    if (opened !== null) fs.closeSync(opened);
     lock.release();
     throw error;
   }
@@ -317,8 +321,15 @@ function acquireLock(file: string): { release(): void } {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(lockFile, 'wx', 0o600);
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
+      try {
+        fs.writeSync(fd, String(process.pid));
+      } catch (error) {
+        // A full disk: no half-made lock is left behind, and no open file.
+        fs.rmSync(lockFile, { force: true });
+        throw error;
+      } finally {
+        fs.closeSync(fd);
+      }
       let released = false;
       return {
         release() {
