@@ -16,6 +16,16 @@ export function checkPlanAgainst(plan: MigrationPlan, live: InstanceCapabilities
     if (problems.length < maxProblems) problems.push(`${step.id} (${step.source.url}): ${what}`);
     else more += 1;
   };
+  // Escaped for Markdown or not: text planned for one kind of server would read wrong on the other (issue 13).
+  const planned = (plan.capabilities.textFormat ?? 'plain') === 'markdown';
+  const wanted = (live.textFormat ?? 'plain') === 'markdown';
+  if (planned !== wanted) {
+    problems.push(
+      wanted
+        ? 'the plan was made for a server that shows text as written, but this one renders Markdown (* _ 1. > would become formatting)'
+        : 'the plan escapes its text for a Markdown server, but this one shows text as written (the backslashes would show)',
+    );
+  }
   for (const step of plan.steps) {
     if (step.type !== 'post') continue;
     const reserved = step.quote?.kind === 'step' ? step.quote.reservedLength : 0;

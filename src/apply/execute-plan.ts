@@ -4,8 +4,6 @@ import { AppError } from '../domain/errors.js';
 import type { MigrationPlan, PostStep } from '../domain/plan.js';
 import { isInstanceError, type InstanceError } from '../instance/instance-error.js';
 import type { InstanceClient, InstanceStatus, PostStatusParams } from '../instance/types.js';
-import { countStatusLength } from '../plan/length.js';
-import { findUrls } from '../plan/urls.js';
 import { governedCall, StormError, type CallContext } from './call.js';
 import { SleepAborted, type ApplyClock } from './clock.js';
 import type { RateGovernor } from './governor.js';
@@ -13,6 +11,8 @@ import type { JournalRecord, JournalWriter } from './journal.js';
 import type { JournalState } from './journal-state.js';
 import { MediaItemError, uploadMedia, waitForProcessing, type MediaReader } from './media.js';
 import { findStatusForStep, idempotencyKeyFor, textDigest, type UnconfirmedStep } from './reconcile.js';
+import { appendLink, withOwnLinks } from './sent-text.js';
+import { unescapeMarkdown } from '../plan/markdown-escape.js';
 
 /**
  * The executor: replays the post steps of a plan, in plan order, onto the instance.
@@ -394,15 +394,17 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       ...(step.scheduledAt !== null && capabilities.backdating === 'scheduled_at' ? { scheduledAt: step.scheduledAt } : {}),
       ...(step.allowedMentions !== null && capabilities.supportsAllowedMentions ? { allowedMentions: step.allowedMentions } : {}),
       ...(quotedStatusId !== undefined ? { quotedStatusId } : {}),
+      ...(capabilities.textFormat === 'plain-content-type' ? { contentType: 'text/plain' as const } : {}),
       ...(capabilities.supportsIdempotencyKey
-        ? { idempotencyKey: idempotencyKeyFor({ archiveAccountId: options.archiveAccountId, stepId: step.id, instance: options.instance, targetAccountId: options.targetAccountId }) }
+        ? { idempotencyKey: idempotencyKeyFor({ archiveAccountId: options.archiveAccountId, stepId: step.id, instance: options.instance, targetAccountId: options.targetAccountId, attempt: options.state.steps.get(step.id)?.lostCount ?? 0 }) }
         : {}),
     };
     // 'started' is fsync'd when the governor has granted the request, just before it goes on the wire
     // (not before a wait for the window: an interrupted wait leaves nothing in doubt).
     const markStarted = (text: string): void => {
       const now = clock.now();
-      const d = textDigest(text);
+      // The digest of the text as the server will show it (reconciliation reads it back from the status).
+      const d = textDigest(capabilities.textFormat === 'markdown' ? unescapeMarkdown(text) : text);
       append({ type: 'started', step: step.id, at: now, textDigest: d, inReplyToId, mediaCount: mediaIds.length });
       v.status = 'started';
       v.firstStartedAt ??= now;
@@ -464,35 +466,6 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       markFailed(step, error.code, describe(error));
     }
   }
-}
-
-/**
- * The step's text with each own-post link replaced in place by the address of the status its step
- * became. A link whose step was not posted stays as written; so does one whose longer address would
- * not fit where the server counts links at full length (GoToSocial): the old link still leads to
- * the post, a 422 would lose it.
- */
-function withOwnLinks(step: PostStep, view: ReadonlyMap<string, { status: string; statusUrl: string | null }>, capabilities: InstanceCapabilities, notice?: (m: string) => void): string {
-  let text = step.text;
-  for (const link of step.ownLinks ?? []) {
-    const target = view.get(link.stepId);
-    if (target?.status !== 'done' || !target.statusUrl) continue;
-    const span = findUrls(text).find((u) => text.slice(u.start, u.end) === link.url);
-    if (span === undefined) continue;
-    const next = text.slice(0, span.start) + target.statusUrl + text.slice(span.end);
-    const reserve = step.quote?.kind === 'step' ? step.quote.reservedLength : 0;
-    if (countStatusLength(next, step.spoilerText, capabilities) + reserve > capabilities.maxCharacters) {
-      notice?.(`${step.id}: the new address of ${link.stepId} does not fit; the link to the old post is kept`);
-      continue;
-    }
-    text = next;
-  }
-  return text;
-}
-
-function appendLink(text: string, url: string): string {
-  if (url.length === 0) return text;
-  return text.length > 0 ? `${text}\n\n${url}` : url;
 }
 
 function describe(error: InstanceError): string {

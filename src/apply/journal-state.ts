@@ -14,6 +14,8 @@ export interface StepState {
   readonly failure: { readonly code: string; readonly reason: string } | null;
   /** Media uploaded for this step, by position: reused when the post is retried. */
   readonly media: ReadonlyMap<number, { readonly mediaKey: string; readonly mediaId: string }>;
+  /** How often `fledge verify --fix` found the step's status gone: each new attempt needs its own Idempotency-Key. */
+  readonly lostCount?: number;
 }
 
 export interface JournalState {
@@ -37,6 +39,7 @@ interface MutableStep {
   statusUrl: string | null;
   failure: { code: string; reason: string } | null;
   media: Map<number, { mediaKey: string; mediaId: string }>;
+  lostCount?: number;
 }
 
 /** Pure fold of journal records into per-step state. Later records win; 'done' is final. */
@@ -89,6 +92,14 @@ export function foldJournal(records: readonly JournalRecord[]): JournalState {
         if (s.status === 'done') break;
         s.status = 'failed';
         s.failure = { code: r.code, reason: r.reason };
+        break;
+      }
+      case 'lost': {
+        // Posted once, gone now: back to not posted (its uploads went with the status).
+        const s = get(r.step);
+        if (s.statusId !== null) claimed.delete(s.statusId);
+        // Within the key's memory the server would answer the retry with the lost status: a new attempt, a new key.
+        steps.set(r.step, { status: 'started', firstStartedAt: null, lastStartedAt: null, textDigest: null, inReplyToId: null, statusId: null, statusUrl: null, failure: null, media: new Map(), lostCount: (s.lostCount ?? 0) + 1 });
         break;
       }
       case 'deleted':

@@ -98,6 +98,12 @@ export type JournalRecord =
     }
   | { readonly type: 'failed'; readonly step: string; readonly code: string; readonly reason: string; readonly at: number }
   | { readonly type: 'deleted'; readonly step: string; readonly statusId: string; readonly at: number; readonly alreadyGone: boolean }
+  /**
+   * `fledge verify --fix` found no status for a step journaled done (deleted on the server, lost in
+   * a restore): the step is to be posted again by the next run. A fledge that does not know this
+   * record keeps the step done, which never duplicates anything.
+   */
+  | { readonly type: 'lost'; readonly step: string; readonly statusId: string; readonly at: number; readonly reason: string }
   | { readonly type: 'run'; readonly event: 'start' | 'stop'; readonly at: number; readonly detail: string }
   /**
    * A rate-limit window was used up (or answered 429) until `until` (local ms): a resumed run waits

@@ -14,9 +14,10 @@ import { htmlToText } from '../domain/html-text.js';
  * spec §2.2); including the target account matters on Pleroma, whose key cache is global, not per
  * user (IdempotencyPlug, spec §8.3). Not random (house style: toot's random keys are what not to do).
  */
-export function idempotencyKeyFor(parts: { archiveAccountId: string | null; stepId: string; instance: string; targetAccountId: string }): string {
+export function idempotencyKeyFor(parts: { archiveAccountId: string | null; stepId: string; instance: string; targetAccountId: string; attempt?: number }): string {
   const h = createHash('sha256');
-  h.update(`fledge/v1\n${parts.archiveAccountId ?? '-'}\n${parts.stepId}\n${parts.instance}\n${parts.targetAccountId}`);
+  // `attempt` > 0 only after `fledge verify --fix` found the step's status gone (the old key would return it).
+  h.update(`fledge/v1\n${parts.archiveAccountId ?? '-'}\n${parts.stepId}${parts.attempt ? `#${parts.attempt}` : ''}\n${parts.instance}\n${parts.targetAccountId}`);
   return `fledge-${h.digest('hex').slice(0, 40)}`;
 }
 

@@ -2,6 +2,7 @@
  * Shared plumbing of the commands that write to an instance (import, undo, status): where journals
  * live, the session → client → preflight chain, the confirmation prompt, and the resume command.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRealClock, type ApplyClock } from '../apply/clock.js';
 import { loadSession, type LoadedSession } from '../config/index.js';
@@ -39,6 +40,11 @@ export function journalDir(io: CliIo): string | null {
 }
 
 /** `x.journal` → `x.mapping` (the writer adds .csv / .json). */
+/** Where the import keeps the plan it applies (`fledge verify` reads it back). */
+export function planCopyFor(journal: string): string {
+  return `${journal}.plan.json`;
+}
+
 export function mappingBaseFor(journal: string): string {
   return journal.replace(/\.journal(\.jsonl)?$/i, '') + '.mapping';
 }
@@ -117,4 +123,20 @@ export async function withPreflightRetry<T>(io: CliIo, clock: ApplyClock, what: 
 export function backoffScale(io: CliIo): number {
   const v = Number(io.env['FLEDGE_BACKOFF_SCALE']);
   return Number.isFinite(v) && v > 0 ? v : 1;
+}
+
+/** The most recently written import journal in the default journal folder (status and verify without --journal). */
+export function newestJournal(io: CliIo): string {
+  const dir = journalDir(io);
+  const none = usageError('E_NO_JOURNAL', 'no import journal found', { hint: 'pass --journal FILE (the path `fledge import` printed)' });
+  if (!dir) throw none;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.journal'));
+  } catch {
+    throw none;
+  }
+  const newest = names.map((n) => ({ file: path.join(dir, n), at: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => b.at - a.at)[0];
+  if (!newest) throw none;
+  return newest.file;
 }

@@ -85,7 +85,18 @@ export interface InstanceCapabilities {
   /** How long a key is remembered, seconds (Mastodon/Hollo 1 h, Pleroma 6 h); null when unsupported. */
   readonly idempotencyKeyTtlSeconds: number | null;
   readonly rateLimits: InstanceRateLimits;
+  /**
+   * How the server turns status text into HTML (issue 13). 'plain': as plain text (Mastodon).
+   * 'plain-content-type': as plain text when the status is sent with `content_type: text/plain`,
+   * which the server accepts and which fledge then always sends (GoToSocial, Pleroma, Akkoma:
+   * their account or instance default may be Markdown; spec §8.1, §8.3). 'markdown': always as
+   * Markdown, no switch (Hollo, spec §8.5): fledge escapes what Markdown would format
+   * (src/plan/markdown-escape.ts). Optional in plan files written before it (absent = 'plain').
+   */
+  readonly textFormat?: TextFormat;
 }
+
+export type TextFormat = 'plain' | 'plain-content-type' | 'markdown';
 
 const MB = 1024 * 1024;
 
@@ -176,4 +187,5 @@ export const MASTODON_DEFAULT_CAPABILITIES: InstanceCapabilities = {
   supportsIdempotencyKey: true,
   idempotencyKeyTtlSeconds: 3_600,
   rateLimits: MASTODON_RATE_LIMITS,
+  textFormat: 'plain',
 };

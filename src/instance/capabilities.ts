@@ -7,6 +7,7 @@ import {
   type InstanceCapabilities,
   type InstanceRateLimits,
   type ServerSoftware,
+  type TextFormat,
 } from '../domain/capabilities.js';
 import { InstanceError } from './instance-error.js';
 import type { InstanceAccount, InstanceClient, InstanceConfiguration, NodeInfoSoftware, RequestOptions } from './types.js';
@@ -189,5 +190,20 @@ export function toCapabilities(software: ServerSoftware, configuration: Instance
     supportsIdempotencyKey: d.idempotencyKeyTtlSeconds !== null,
     idempotencyKeyTtlSeconds: d.idempotencyKeyTtlSeconds,
     rateLimits: d.rateLimits,
+    textFormat: textFormatOf(software, configuration),
   };
+}
+
+/**
+ * Plain text or Markdown (issue 13). Hollo always renders Markdown (spec §8.5). GoToSocial, Pleroma
+ * and Akkoma take `content_type` (text/plain | text/markdown, spec §8.1, §8.3) and may default to
+ * Markdown per account or instance, so text/plain is sent explicitly. Any other server that
+ * advertises `configuration.statuses.supported_mime_types` with text/plain among several formats
+ * (glitch-soc and forks) gets it too; the rest render plain text as Mastodon does.
+ */
+function textFormatOf(software: ServerSoftware, configuration: InstanceConfiguration): TextFormat {
+  if (software.name === 'hollo') return 'markdown';
+  if (software.name === 'gotosocial' || software.name === 'pleroma' || software.name === 'akkoma') return 'plain-content-type';
+  const types = configuration.statusMimeTypes ?? [];
+  return types.includes('text/plain') && types.length > 1 ? 'plain-content-type' : 'plain';
 }

@@ -197,6 +197,7 @@ export function createInstanceClient(options: CreateInstanceClientOptions): Inst
         scheduledAt: params.scheduledAt,
         allowedMentions: params.allowedMentions,
         quotedStatusId: params.quotedStatusId,
+        contentType: params.contentType,
       });
       const headers = params.idempotencyKey ? { 'Idempotency-Key': params.idempotencyKey } : undefined;
       return call(
@@ -374,6 +375,7 @@ export function parseInstanceV2(json: unknown): InstanceConfiguration {
     videoSizeLimit: num(media['video_size_limit']),
     descriptionLimit: num(media['description_limit']),
     supportedMimeTypes: strArr(media['supported_mime_types']),
+    statusMimeTypes: strArr(statuses['supported_mime_types']),
   };
 }
 
@@ -397,5 +399,6 @@ export function parseInstanceV1(json: unknown): InstanceConfiguration {
     videoSizeLimit: num(media['video_size_limit']) ?? num(root['upload_limit']),
     descriptionLimit: num(media['description_limit']) ?? num(root['description_limit']),
     supportedMimeTypes: strArr(media['supported_mime_types']),
+    statusMimeTypes: strArr(statuses['supported_mime_types']),
   };
 }

@@ -79,7 +79,17 @@ export function toStatus(value: unknown): InstanceStatus {
     sensitive: b(st['sensitive']),
     spoilerText: s(st['spoilerText']),
     mediaIds: arr(st['mediaAttachments']).map((m) => s(obj(m)['id'])),
+    media: arr(st['mediaAttachments']).map((m) => ({ id: s(obj(m)['id']), type: s(obj(m)['type'], 'unknown'), description: sOrNull(obj(m)['description']) })),
+    quotedStatusId: quotedIdOf(st),
   };
+}
+
+/** Mastodon 4.5: `quote: {state, quoted_status}` (accepted quotes only carry the status); earlier forks: `quote_id`. */
+function quotedIdOf(st: Record<string, unknown>): string | null {
+  const quote = obj(st['quote']);
+  const quoted = obj(quote['quotedStatus']);
+  if (typeof quoted['id'] === 'string') return quoted['id'];
+  return sOrNull(st['quoteId']);
 }
 
 /** A ScheduledStatus has `scheduledAt` and `params` and no `content` (docs entities/ScheduledStatus.md). */

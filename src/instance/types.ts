@@ -93,6 +93,17 @@ export interface InstanceStatus {
   readonly sensitive: boolean;
   readonly spoilerText: string;
   readonly mediaIds: readonly string[];
+  /** The attachments, in the order the server lists them (Hollo: no fixed order, spec §8.5). */
+  readonly media?: readonly InstanceStatusMedia[];
+  /** The status it quotes natively (Mastodon ≥ 4.5 `quote.quoted_status`), null when none. */
+  readonly quotedStatusId?: string | null;
+}
+
+export interface InstanceStatusMedia {
+  readonly id: string;
+  /** image, gifv, video, audio, unknown. */
+  readonly type: string;
+  readonly description: string | null;
 }
 
 /** A status with a future `scheduled_at` comes back as a ScheduledStatus (spec §2.1). */
@@ -121,6 +132,8 @@ export interface PostStatusParams {
   readonly allowedMentions?: readonly string[];
   /** Native quote (Mastodon ≥ 4.5). */
   readonly quotedStatusId?: string;
+  /** `content_type` (GoToSocial, Pleroma, Akkoma, glitch-soc): 'text/plain' keeps the text from being read as Markdown. */
+  readonly contentType?: 'text/plain';
   /** Sent as the `Idempotency-Key` header; make it deterministic per source post (spec §2.2). */
   readonly idempotencyKey?: string;
 }
@@ -228,6 +241,8 @@ export interface InstanceConfiguration {
   readonly videoSizeLimit: number | null;
   readonly descriptionLimit: number | null;
   readonly supportedMimeTypes: readonly string[] | null;
+  /** `configuration.statuses.supported_mime_types`: the `content_type` values the server accepts for status text (glitch-soc, GoToSocial). */
+  readonly statusMimeTypes?: readonly string[] | null;
 }
 
 export interface InstanceClient {

@@ -99,6 +99,7 @@ function checkCapabilities(p: Problems, v: Json): v is InstanceCapabilities {
     (r) => isObj(r) && ['requests', 'statuses', 'mediaUploads', 'deletes', 'follows'].every((k) => checkBudget(r[k])),
     'an object of budgets ({limit, periodSeconds, scope} or null)',
   );
+  if (v['textFormat'] !== undefined) check(p, where, v, 'textFormat', oneOf('plain', 'plain-content-type', 'markdown'), '"plain", "plain-content-type" or "markdown"');
   return p.list.length === before;
 }
 

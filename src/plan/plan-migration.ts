@@ -31,7 +31,11 @@ import { checkMedia } from './media.js';
 import { neutraliseMentions, type MentionContext } from './mentions.js';
 import { normaliseDateBound, resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from './options.js';
 import { MAX_SPLIT_PARTS, splitToFit } from './split.js';
+import { escapeMarkdown, markdownEscapeGrowth } from './markdown-escape.js';
 import { findUrls } from './urls.js';
+
+/** On a server that renders Markdown, every part is sent escaped (issue 13). */
+const MARKDOWN_ESCAPE = { text: escapeMarkdown, growth: markdownEscapeGrowth };
 
 export interface PlanMeta {
   /** Tool name and version recorded in the plan. */
@@ -451,6 +455,7 @@ export function planMigration(
       firstTail,
       firstReserve: quote?.kind === 'step' ? quote.reservedLength : 0,
       language: post.language,
+      ...(capabilities.textFormat === 'markdown' ? { escape: MARKDOWN_ESCAPE } : {}),
     });
     if (!split.ok) {
       if (split.token === null) {

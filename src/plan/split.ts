@@ -19,6 +19,12 @@ export interface SplitRequest {
   readonly firstReserve: number;
   /** BCP-47 hint for sentence/word segmentation; null lets ICU use its root rules. */
   readonly language: string | null;
+  /**
+   * The text as it is sent, when that differs from the text as written (Markdown escapes on a
+   * Markdown-rendering server): each part is escaped as a whole, so a part that starts with "1."
+   * or "- " is escaped too, and measured as escaped. `growth` bounds what it adds to a piece.
+   */
+  readonly escape?: { readonly text: (text: string) => string; readonly growth: (raw: string) => number };
 }
 
 export interface SplitPart {
@@ -156,16 +162,15 @@ function compose(partBody: string, index: number, total: number, firstTail: read
 function pack(req: SplitRequest, urls: readonly TextSpan[], sentences: readonly Piece[], total: number): SplitResult {
   const { body } = req;
   const parts: SplitPart[] = [];
-  const measure = (text: string, index: number): number =>
-    countStatusLength(compose(text, index, total, req.firstTail), req.spoilerText, req.rules) +
-    (index === 1 ? req.firstReserve : 0);
+  const sent = (text: string, index: number): string => render(req, compose(text, index, total, req.firstTail));
+  const measure = (text: string, index: number): number => countStatusLength(sent(text, index), req.spoilerText, req.rules) + (index === 1 ? req.firstReserve : 0);
 
   const closePart = (body: string, index: number): SplitPart => {
     const text = body.trimEnd();
     const length = measure(text, index);
     // The bound below guarantees this; a failure here is a bug, never a post the server would refuse.
     if (length > req.rules.maxCharacters) throw new Error(`internal: split part ${index} counts ${length} > ${req.rules.maxCharacters}`);
-    return { text: compose(text, index, total, req.firstTail), length };
+    return { text: sent(text, index), length };
   };
   let current = '';
   // An upper bound of measure(current): lets most pieces be accepted without recounting the whole
@@ -185,7 +190,7 @@ function pack(req: SplitRequest, urls: readonly TextSpan[], sentences: readonly 
       continue;
     }
     if (bound < 0 && current === '') bound = measure('', index) + 2; // "\n\n" joins body and tail
-    const grow = upperBound(raw, req.rules.charactersReservedPerUrl);
+    const grow = upperBound(raw, req.rules.charactersReservedPerUrl) + (req.escape?.growth(raw) ?? 0);
     if (bound >= 0 && bound + grow <= req.rules.maxCharacters) {
       current = candidate;
       bound += grow;
@@ -217,9 +222,13 @@ function pack(req: SplitRequest, urls: readonly TextSpan[], sentences: readonly 
   return { ok: true, parts };
 }
 
+function render(req: SplitRequest, text: string): string {
+  return req.escape ? req.escape.text(text) : text;
+}
+
 export function splitToFit(req: SplitRequest): SplitResult {
   const body = req.body.trim();
-  const single = compose(body, 1, 1, req.firstTail);
+  const single = render(req, compose(body, 1, 1, req.firstTail));
   const singleLength = countStatusLength(single, req.spoilerText, req.rules) + req.firstReserve;
   if (singleLength <= req.rules.maxCharacters) return { ok: true, parts: [{ text: single, length: singleLength }] };
   // Counted once, linearly: a text that needs more parts than allowed is not split at all.

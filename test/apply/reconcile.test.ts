@@ -98,7 +98,14 @@ describe('plan re-check against live capabilities', () => {
     notes: [],
     ...over,
   });
-  const planOf = (steps: PostStep[]) => ({ steps }) as unknown as MigrationPlan;
+  const planOf = (steps: PostStep[], capabilities = MASTODON_DEFAULT_CAPABILITIES) => ({ steps, capabilities }) as unknown as MigrationPlan;
+  it('refuses text prepared for the other kind of server: plain on a Markdown server, escaped on a plain one (issue 13)', () => {
+    const hollo = { ...MASTODON_DEFAULT_CAPABILITIES, textFormat: 'markdown' as const };
+    expect(checkPlanAgainst(planOf([step({})]), hollo)[0]).toContain('renders Markdown');
+    expect(checkPlanAgainst(planOf([step({})], hollo), MASTODON_DEFAULT_CAPABILITIES)[0]).toContain('backslashes would show');
+    expect(checkPlanAgainst(planOf([step({})], hollo), hollo)).toEqual([]);
+  });
+
   it('accepts a fitting plan and names each problem of one that does not fit', () => {
     expect(checkPlanAgainst(planOf([step({})]), MASTODON_DEFAULT_CAPABILITIES)).toEqual([]);
     const problems = checkPlanAgainst(

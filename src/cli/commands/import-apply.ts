@@ -17,7 +17,9 @@ import type { MigrationPlan, PostStep } from '../../domain/plan.js';
 import { readInstanceCapabilities, type Preflight } from '../../instance/index.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
-import { backoffScale, cliClock, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, resumeCommand } from '../apply-support.js';
+import { backoffScale, cliClock, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, planCopyFor, resumeCommand } from '../apply-support.js';
+import { serializePlanChunks } from '../../plan/serialize-plan.js';
+import { writeFileAtomic } from '../write-file.js';
 import type { CommandContext } from '../context.js';
 import { planArchive, type PlanCliOptions } from '../plan-options.js';
 import { isPlanFile, readPlanFile } from '../plan-file.js';
@@ -273,6 +275,12 @@ async function applyImport(
 ): Promise<ExitCode> {
   const { caps, session } = target;
   const todoMedia = todo.reduce((n, p) => n + p.media.length, 0);
+  // The plan as applied, beside the journal: `fledge verify` compares the account with it.
+  await writeFileAtomic(planCopyFor(resume.file), serializePlanChunks(plan), {
+    code: 'E_PLAN_WRITE',
+    what: 'copy of the plan',
+    hint: 'check that the journal folder is writable and not full (nothing was sent yet)',
+  });
   const journal = openJournalWriter(resume.file, resume.header);
   const mapping = openMapping(journal, resume);
   const progress = createProgress(io, { quiet: false, intervalMs: 15_000 });

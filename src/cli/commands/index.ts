@@ -35,6 +35,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./import.js')).registerImport,
   },
   {
+    name: 'verify',
+    arguments: [],
+    description: 'Read the account back and check that every imported post arrived once, as planned (text, media, alt text, threads, quotes, dates).',
+    load: async () => (await import('./verify.js')).registerVerify,
+  },
+  {
     name: 'status',
     arguments: [],
     description: 'Show where an import (or undo) stands: done, failed and why, remaining, ETA. Reads the journal only.',

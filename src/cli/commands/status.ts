@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { remainingMs } from '../../apply/eta.js';
@@ -6,9 +5,8 @@ import { readJournal, type JournalContents } from '../../apply/journal.js';
 import { countSteps, foldJournal } from '../../apply/journal-state.js';
 import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
 import { formatDuration } from '../../plan/estimate.js';
-import { formatClock, journalDir } from '../apply-support.js';
+import { formatClock, newestJournal } from '../apply-support.js';
 import { action, withJson, type CommandContext } from '../context.js';
-import type { CliIo } from '../io.js';
 
 /**
  * `fledge status [--journal FILE]`: where an import stands, read from its journal only (no network):
@@ -106,19 +104,4 @@ function renderStatus(file: string, r: StatusReport): string {
   lines.push(`Runs       ${n(r.runs)}${r.lastActivity ? `, last activity ${formatClock(Date.parse(r.lastActivity))}` : ''}`);
   if (r.remaining > 0) lines.push('', 'Run the same import command again to continue (it resumes from the journal).');
   return `${lines.join('\n')}\n`;
-}
-
-function newestJournal(io: CliIo): string {
-  const dir = journalDir(io);
-  const none = usageError('E_NO_JOURNAL', 'no import journal found', { hint: 'pass --journal FILE (the path `fledge import` printed)' });
-  if (!dir) throw none;
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).filter((n) => n.endsWith('.journal'));
-  } catch {
-    throw none;
-  }
-  const newest = names.map((n) => ({ file: path.join(dir, n), at: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => b.at - a.at)[0];
-  if (!newest) throw none;
-  return newest.file;
 }

@@ -3,6 +3,7 @@
  * with the option that would include them), warnings, and the rate-limit ETA. Pure: plan + summary in,
  * string out (the HTML report is a separate renderer).
  */
+import type { InstanceCapabilities } from '../../domain/capabilities.js';
 import type { MigrationPlan, PlanWarningCode, SkipReason } from '../../domain/plan.js';
 import { formatDuration, type BudgetName } from '../../plan/estimate.js';
 import type { PlanSummary } from '../../plan/summarize-plan.js';
@@ -39,6 +40,12 @@ const WARNING_TEXT: Record<PlanWarningCode, string> = {
   'thread-rerooted': 'replies whose parent is skipped (thread re-rooted)',
   'quote-target-missing': 'quotes of own posts that are not imported (old link kept)',
   archive: 'archive reader warnings',
+};
+
+const TEXT_FORMAT: Record<NonNullable<InstanceCapabilities['textFormat']>, string> = {
+  plain: 'sent as written (the server shows plain text)',
+  'plain-content-type': 'sent as written with content_type text/plain (the server could read it as Markdown otherwise)',
+  markdown: 'escaped where Markdown would format it (the server renders Markdown): it shows as written',
 };
 
 const BUDGET_TEXT: Record<BudgetName, string> = {
@@ -112,6 +119,7 @@ export function renderPlanSummary(plan: MigrationPlan, s: PlanSummary, ctx: Plan
         : 'posted with today\'s date, no footer';
   lines.push(row('Dates', dates));
   lines.push(row('Mentions', `rewritten (${plan.options.mentionStyle}) so nobody is notified${caps.supportsAllowedMentions ? '; sent with allowed_mentions: []' : ''}`));
+  lines.push(row('Text', TEXT_FORMAT[caps.textFormat ?? 'plain']));
 
   lines.push(row('Skipped', n(s.skipped)));
   const reasons = (Object.entries(s.skippedByReason) as [SkipReason, number][]).filter(([, c]) => c > 0);

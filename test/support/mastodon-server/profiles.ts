@@ -53,6 +53,14 @@ export interface ServerProfile {
   readonly allowedMentions: boolean;
   /** `quoted_status_id` honoured (Mastodon ≥ 4.5). */
   readonly quotes: boolean;
+  /**
+   * How status text becomes HTML: 'never' Markdown (Mastodon), 'content-type' (the `content_type`
+   * parameter decides, else `defaultContentType`: GoToSocial, Pleroma, spec §8.1, §8.3), 'always'
+   * (Hollo renders everything with markdown-it, spec §8.5).
+   */
+  readonly markdown: 'never' | 'content-type' | 'always';
+  /** What a status without `content_type` is read as, where the parameter counts (an account or instance default). */
+  readonly defaultContentType: 'text/plain' | 'text/markdown';
   /** How a past scheduled_at is treated: Mastodon/Pleroma drop it (post now), GoToSocial backfills, Hollo ignores the field. */
   readonly pastScheduledAt: 'drop' | 'backfill' | 'ignore';
   /** GoToSocial instance-allow-backdating-statuses (default true). */
@@ -113,6 +121,8 @@ export const MASTODON: ServerProfile = {
   supportedMimeTypes: MASTODON_MIME,
   allowedMentions: true,
   quotes: true,
+  markdown: 'never',
+  defaultContentType: 'text/plain',
   pastScheduledAt: 'drop',
   backdatingAllowed: false,
   futureScheduling: true,
@@ -151,6 +161,8 @@ export const GOTOSOCIAL: ServerProfile = {
   supportedMimeTypes: ['image/jpeg', 'image/gif', 'image/png', 'image/webp', 'video/mp4', 'video/webm', 'audio/mpeg', 'audio/ogg'],
   allowedMentions: false,
   quotes: false,
+  markdown: 'content-type',
+  defaultContentType: 'text/plain',
   pastScheduledAt: 'backfill',
   backdatingAllowed: true,
   futureScheduling: true,
@@ -187,6 +199,8 @@ export const PLEROMA: ServerProfile = {
   supportedMimeTypes: [],
   allowedMentions: false,
   quotes: false,
+  markdown: 'content-type',
+  defaultContentType: 'text/plain',
   pastScheduledAt: 'drop',
   idempotency: { scope: 'global', ttlSeconds: 6 * 3_600 },
   rateLimiting: 'pleroma',
@@ -215,6 +229,8 @@ export const HOLLO: ServerProfile = {
   asyncVideoProcessing: false,
   allowedMentions: false,
   quotes: false,
+  markdown: 'always',
+  defaultContentType: 'text/markdown',
   pastScheduledAt: 'ignore',
   futureScheduling: false,
   idempotency: { scope: 'account', ttlSeconds: 3_600 },

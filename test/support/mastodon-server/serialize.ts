@@ -1,7 +1,7 @@
 import type { ServerProfile } from './profiles.js';
 import type { ServerState, StoredAccount, StoredList, StoredMedia, StoredStatus } from './state.js';
 import { pairKey } from './state.js';
-import { renderContent } from './text.js';
+import { renderStatusContent } from './text.js';
 
 /** JSON shapes of the Mastodon REST entities (docs content/en/entities/*.md), snake_case as on the wire. */
 export class Serializer {
@@ -104,7 +104,7 @@ export class Serializer {
       reblogs_count: 0,
       favourites_count: 0,
       edited_at: null,
-      content: renderContent(status.text),
+      content: renderStatusContent(status.text, status.contentType),
       reblog: null,
       application: null,
       account: this.account(account),

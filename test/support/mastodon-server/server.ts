@@ -302,6 +302,28 @@ export class MastodonTestServer {
     return [...this.state.statuses.values()];
   }
 
+  /**
+   * Test corruption of what the server holds (issue 13's verify tests): change a status as if the
+   * server had lost or altered part of it. Returns the changed status.
+   */
+  alterStatus(id: string, change: Partial<Pick<StoredStatus, 'text' | 'mediaIds' | 'inReplyToId' | 'sensitive' | 'spoilerText' | 'visibility' | 'deleted'>>): StoredStatus {
+    const old = this.state.statuses.get(id);
+    if (!old) throw new Error(`no status ${id}`);
+    const next = { ...old, ...change };
+    this.state.statuses.set(id, next);
+    return next;
+  }
+
+  /** A second copy of a status, as a double post would leave (a new id, created a second later). */
+  duplicateStatus(id: string): StoredStatus {
+    const old = this.state.statuses.get(id);
+    if (!old) throw new Error(`no status ${id}`);
+    const at = old.receivedAt + 1_000;
+    const copy: StoredStatus = { ...old, id: this.ids.next(Date.parse(old.createdAt) + 1_000), receivedAt: at, createdAt: new Date(Date.parse(old.createdAt) + 1_000).toISOString(), idempotencyKey: null };
+    this.state.statuses.set(copy.id, copy);
+    return copy;
+  }
+
   mediaAttachments(): StoredMedia[] {
     return [...this.state.media.values()];
   }
@@ -822,6 +844,8 @@ export class MastodonTestServer {
       max_characters: this.profile.maxCharacters,
       max_media_attachments: this.profile.maxMediaAttachments,
       characters_reserved_per_url: this.profile.advertisedCharactersPerUrl,
+      // GoToSocial and glitch-soc list the content types a status may be sent as.
+      ...(this.profile.markdown === 'content-type' ? { supported_mime_types: ['text/plain', 'text/markdown'] } : {}),
     };
   }
 
@@ -1391,6 +1415,9 @@ export class MastodonTestServer {
     }
 
     const sensitive = (bool(params, 'sensitive') ?? false) || spoilerText !== '';
+    const requestedType = str(params, 'content_type');
+    const contentType: StoredStatus['contentType'] =
+      p.markdown === 'always' ? 'text/markdown' : p.markdown === 'never' ? 'text/plain' : requestedType === 'text/plain' || requestedType === 'text/markdown' ? requestedType : p.defaultContentType;
 
     if (scheduleFuture) {
       const scheduled = { id: this.ids.next(ctx.now), accountId: me.id, scheduledAt: new Date(scheduledAt!).toISOString(), params: summarise(params) as Record<string, unknown>, idempotencyKey: key };
@@ -1415,6 +1442,7 @@ export class MastodonTestServer {
       inReplyToId: replyTo?.id ?? null,
       mediaIds: media.map((m) => m.id),
       quotedStatusId,
+      contentType,
       createdAt,
       requestedScheduledAt: scheduledRaw,
       backfilled: backfill,

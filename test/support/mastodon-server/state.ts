@@ -67,6 +67,8 @@ export interface StoredStatus {
   readonly inReplyToId: string | null;
   readonly mediaIds: string[];
   readonly quotedStatusId: string | null;
+  /** How the text is rendered (the profile's rule applied to the request's content_type). */
+  readonly contentType: 'text/plain' | 'text/markdown';
   /** When the status says it was created (a backfilled GoToSocial status keeps its past date). */
   readonly createdAt: string;
   /** The scheduled_at the client sent, verbatim (null when absent). */

@@ -1,3 +1,4 @@
+import MarkdownIt from 'markdown-it';
 import type { ServerProfile } from './profiles.js';
 
 /**
@@ -53,6 +54,14 @@ export function countStatusLength(profile: ServerProfile, text: string, spoilerT
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Hollo's renderer: markdown-it with linkify and no raw HTML (fedify-dev/hollo src/text.ts `formatText`). */
+const markdown = new MarkdownIt({ linkify: true, html: false });
+
+/** Status text → HTML: as Markdown where the status was read as Markdown, else as plain text. */
+export function renderStatusContent(text: string, contentType: 'text/plain' | 'text/markdown'): string {
+  return contentType === 'text/markdown' ? markdown.render(text) : renderContent(text);
 }
 
 /** Plain text → the HTML a server would render (paragraphs, line breaks, links). Good enough for inspection. */
