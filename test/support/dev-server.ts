@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   console.log(`  node bin/fledge.js login --instance ${server.url}`);
   console.log('open the printed URL, click "Authorize", copy the code and paste it into fledge. Then:');
   console.log('  node bin/fledge.js whoami');
+  console.log('Or skip the login for scripted runs (a token for @alice, valid until the server stops):');
+  console.log(`  FLEDGE_TOKEN=${server.issueToken()} node bin/fledge.js import <archive> --instance ${server.url} --yes`);
   console.log('');
   console.log('Stop with Ctrl-C.');
   const stop = () => {
