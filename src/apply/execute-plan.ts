@@ -37,6 +37,10 @@ export interface ImportProgress {
   /** Posts made by this run (for the rate). */
   readonly postedThisRun: number;
   readonly current: string | null;
+  /** How many of this run's steps (the plan's posts not yet done, in order) are behind it: the rest is ahead. */
+  readonly position: number;
+  /** Uploads already made for the posts ahead (media go a few posts ahead of the statuses). */
+  readonly uploadedAhead: number;
 }
 
 export interface MappingRow {
@@ -148,12 +152,15 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
   let postedThisRun = 0;
   let reconciled = 0;
   let current: string | null = null;
+  let position = 0;
+  let uploadedAhead = 0;
+  const aheadByStep = new Map<string, number>();
   const ctx: CallContext = { governor, clock, signal, ...(options.random ? { random: options.random } : {}), ...(options.backoffScale !== undefined ? { backoffScale: options.backoffScale } : {}) };
   const append = (record: JournalRecord): void => journal.append(record);
 
   const countDone = (): number => [...view.values()].filter((v) => v.status === 'done').length;
   const report = (): void => {
-    options.onProgress?.({ total: posts.length, done: countDone(), failed: failures.size, postedThisRun, current });
+    options.onProgress?.({ total: posts.length, done: countDone(), failed: failures.size, postedThisRun, current, position, uploadedAhead });
   };
 
   const markDone = (step: PostStep, status: InstanceStatus, via: 'posted' | 'reconciled'): void => {
@@ -242,6 +249,8 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
             uploadMedia(ctx, client, options.media, m, (mediaId) => {
               append({ type: 'media', step: step.id, index: i, mediaKey: m.key, mediaId, at: clock.now() });
               v.media.set(i, { mediaKey: m.key, mediaId });
+              uploadedAhead++;
+              aheadByStep.set(step.id, (aheadByStep.get(step.id) ?? 0) + 1);
             }),
           );
           ids.push(uploaded!.id);
@@ -303,6 +312,10 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
         if (ahead.media.length > 0 && !parentFailed(ahead)) void prepareMedia(ahead);
       }
       await postOne(step);
+      // Its uploads are behind it now.
+      uploadedAhead -= aheadByStep.get(step.id) ?? 0;
+      aheadByStep.delete(step.id);
+      position = i + 1;
       report();
     }
   } catch (error) {

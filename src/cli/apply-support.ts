@@ -86,6 +86,17 @@ export function formatClock(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** A finish time as people say it: "14:20 UTC" today, "Thu 14:20 UTC" within a week, else "2026-12-24 14:20 UTC". */
+export function formatFinish(ms: number, now: number): string {
+  const d = new Date(ms);
+  const time = d.toISOString().slice(11, 16);
+  if (d.toISOString().slice(0, 10) === new Date(now).toISOString().slice(0, 10)) return `${time} UTC`;
+  if (ms - now < 6 * 86_400_000) return `${DAYS[d.getUTCDay()]} ${time} UTC`;
+  return `${d.toISOString().slice(0, 10)} ${time} UTC`;
+}
+
 /**
  * Run a preflight call (nodeinfo, instance, verify_credentials: not governed, they come before the
  * governor knows anything) with the same patience as the import: a 429 waits for the reset the server

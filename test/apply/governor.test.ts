@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplyClock } from '../../src/apply/clock.js';
 import { RateGovernor } from '../../src/apply/governor.js';
-import { MASTODON_RATE_LIMITS, NO_RATE_LIMITS, PLEROMA_RATE_LIMITS } from '../../src/domain/capabilities.js';
+import { GOTOSOCIAL_RATE_LIMITS, MASTODON_RATE_LIMITS, NO_RATE_LIMITS, PLEROMA_RATE_LIMITS } from '../../src/domain/capabilities.js';
 import type { RateLimitInfo } from '../../src/instance/types.js';
 
 function fakeClock(start = Date.UTC(2026, 0, 15, 12, 0, 0, 300)): ApplyClock & { t: number } {
@@ -107,7 +107,7 @@ describe('RateGovernor', () => {
     other.seedExhausted('statuses', clock.now() - 1);
     other.seedExhausted('media', clock.now() + 30 * 24 * 3600_000);
     const t0 = clock.now();
-    await other.acquire('status');
+    other.settle(await other.acquire('status'), { rateLimit: null });
     await other.acquire('media');
     expect(clock.now()).toBe(t0);
   });
@@ -146,5 +146,107 @@ describe('RateGovernor', () => {
       g.settle(tk, { rateLimit: null, limited: !r.ok, failed: !r.ok });
     }
     expect(limited).toBeLessThanOrEqual(2);
+  });
+});
+
+/**
+ * Several fixed windows per request, answered as Mastodon does (issue 16): every throttle that
+ * matches counts; a request over any of them gets 429 with that throttle's headers; otherwise the
+ * headers describe the throttle closest to exhaustion (rate_limit_headers.rb:59-60).
+ */
+function mastodonLike(throttles: Record<string, { limit: number; periodMs: number; kinds: readonly string[] }>) {
+  const windows = Object.fromEntries(Object.entries(throttles).map(([name, t]) => [name, fixedWindow(t.limit, t.periodMs)]));
+  let over = 0;
+  const answer = (kind: string, now: number): { ok: boolean; info: RateLimitInfo } => {
+    const hits = Object.entries(throttles)
+      .filter(([, t]) => t.kinds.includes(kind))
+      .map(([name]) => windows[name]!(now));
+    const refused = hits.find((h) => !h.ok);
+    if (refused) {
+      over++;
+      return refused;
+    }
+    return hits.reduce((a, b) => (b.info.remaining! < a.info.remaining! ? b : a));
+  };
+  return { answer, limited: () => over };
+}
+
+describe('RateGovernor: every budget a request spends (issue 16)', () => {
+  const run = async (g: RateGovernor, clock: ReturnType<typeof fakeClock>, server: ReturnType<typeof mastodonLike>, kinds: readonly ('status' | 'media' | 'read')[]) => {
+    const sent: number[] = [];
+    for (const kind of kinds) {
+      const t = await g.acquire(kind);
+      const r = server.answer(kind, clock.now());
+      sent.push(clock.now());
+      g.settle(t, { rateLimit: r.info, limited: !r.ok });
+    }
+    return sent;
+  };
+
+  it('Mastodon: when the shared requests budget binds, status posts wait for its reset instead of running into it', async () => {
+    const clock = fakeClock();
+    const g = new RateGovernor({ clock, rateLimits: MASTODON_RATE_LIMITS, random: () => 0 });
+    // 300 requests per 5 min shared; posts (300 per 3 h) and uploads (30 per 30 min) spend it too.
+    const server = mastodonLike({
+      per_token: { limit: 300, periodMs: 300_000, kinds: ['status', 'media', 'read'] },
+      statuses: { limit: 300, periodMs: 3 * 3600_000, kinds: ['status'] },
+      media: { limit: 30, periodMs: 1_800_000, kinds: ['media'] },
+    });
+    const kinds = [...Array.from({ length: 280 }, () => 'read' as const), ...Array.from({ length: 290 }, (_, i) => (i % 10 === 0 ? ('media' as const) : ('status' as const)))];
+    const sent = await run(g, clock, server, kinds);
+    expect(server.limited()).toBe(0);
+    // 570 requests at 300 per 5 min: the second 5-minute window is used, the third one too.
+    const windows = new Set(sent.map((t) => Math.floor(t / 300_000)));
+    expect(windows.size).toBe(2);
+    expect(g.stats().rateLimited).toBe(0);
+  });
+
+  it('Mastodon with a lower per-token limit: posts and uploads answered with the shared budget\'s headers never overspend it together', async () => {
+    const clock = fakeClock();
+    const g = new RateGovernor({ clock, rateLimits: MASTODON_RATE_LIMITS, random: () => 0 });
+    // An admin set 100 requests per 5 min: every answer to a post or an upload soon describes that budget.
+    const server = mastodonLike({
+      per_token: { limit: 100, periodMs: 300_000, kinds: ['status', 'media', 'read'] },
+      statuses: { limit: 300, periodMs: 3 * 3600_000, kinds: ['status'] },
+      media: { limit: 300, periodMs: 1_800_000, kinds: ['media'] },
+    });
+    const sent = await run(g, clock, server, Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? ('status' as const) : ('media' as const))));
+    expect(server.limited()).toBe(0);
+    const perWindow = new Map<number, number>();
+    for (const t of sent) perWindow.set(Math.floor(t / 300_000), (perWindow.get(Math.floor(t / 300_000)) ?? 0) + 1);
+    expect([...perWindow.values()].every((n) => n <= 100)).toBe(true);
+    expect(perWindow.size).toBe(4);
+  });
+
+  it('GoToSocial: one shared budget (300 per 5 min per IP) governs posts and uploads alike, with 0 × 429', async () => {
+    const clock = fakeClock();
+    const g = new RateGovernor({ clock, rateLimits: GOTOSOCIAL_RATE_LIMITS, random: () => 0 });
+    const server = mastodonLike({ ip: { limit: 300, periodMs: 300_000, kinds: ['status', 'media', 'read'] } });
+    const sent = await run(g, clock, server, Array.from({ length: 900 }, (_, i) => (i % 3 === 0 ? ('media' as const) : ('status' as const))));
+    expect(server.limited()).toBe(0);
+    // 900 requests, 300 per window: exactly 3 windows, each used to the last request.
+    const perWindow = new Map<number, number>();
+    for (const t of sent) perWindow.set(Math.floor(t / 300_000), (perWindow.get(Math.floor(t / 300_000)) ?? 0) + 1);
+    expect([...perWindow.values()]).toEqual([300, 300, 300]);
+  });
+
+  it('an unknown shared budget is asked once: a second request of another kind waits for the first answer, without polling', async () => {
+    const clock = fakeClock();
+    let sleeps = 0;
+    const counting = { ...clock, now: () => clock.now(), sleep: async (ms: number) => { sleeps++; await clock.sleep(ms); } };
+    const g = new RateGovernor({ clock: counting, rateLimits: MASTODON_RATE_LIMITS });
+    const first = await g.acquire('status');
+    let second = false;
+    const pending = g.acquire('media').then((t) => {
+      second = true;
+      return t;
+    });
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(second).toBe(false);
+    expect(sleeps).toBe(0);
+    g.settle(first, { rateLimit: { limit: 300, remaining: 299, resetAt: clock.now() + 3 * 3600_000, serverDate: clock.now(), retryAfterMs: null } });
+    g.settle(await pending, { rateLimit: null });
+    expect(second).toBe(true);
+    expect(sleeps).toBe(0);
   });
 });

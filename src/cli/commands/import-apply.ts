@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { checkPlanAgainst } from '../../apply/check-plan.js';
 import { executePlan, type ExecuteResult, type ImportProgress } from '../../apply/execute-plan.js';
-import { remainingMs } from '../../apply/eta.js';
+import { createEtaTracker, documentedBudgets, finishAt, type ProgressEta } from '../../apply/eta.js';
 import { RateGovernor, type BudgetName, type WaitInfo } from '../../apply/governor.js';
 import { SleepAborted } from '../../apply/clock.js';
 import { journalHeaderBase, openJournalWriter, readJournal, refuseSpecialFile, type JournalContents, type JournalHeader } from '../../apply/journal.js';
@@ -17,7 +17,7 @@ import type { MigrationPlan, PostStep } from '../../domain/plan.js';
 import { readInstanceCapabilities, type Preflight } from '../../instance/index.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan } from '../../plan/summarize-plan.js';
-import { backoffScale, cliClock, connect, withPreflightRetry, defaultJournalPath, formatClock, mappingBaseFor, planCopyFor, resumeCommand } from '../apply-support.js';
+import { backoffScale, cliClock, connect, withPreflightRetry, defaultJournalPath, formatClock, formatFinish, mappingBaseFor, planCopyFor, resumeCommand } from '../apply-support.js';
 import { serializePlanChunks } from '../../plan/serialize-plan.js';
 import { writeFileAtomic } from '../write-file.js';
 import type { CommandContext } from '../context.js';
@@ -230,8 +230,11 @@ async function announceAndConfirm(
       }\n`,
     );
   }
-  const etaMs = remainingMs({ statuses: todo.length, mediaUploads: todoMedia }, caps.rateLimits);
-  out.write(`Remaining  ${todo.length.toLocaleString('en-US')} posts, ${todoMedia.toLocaleString('en-US')} media${todo.length > 0 ? `; ${etaMs < 1000 ? 'no rate-limit waits expected' : `at least ${formatDuration(etaMs / 1000)} of rate-limit windows`}` : ''}\n`);
+  // The schedule from the documented limits and the windows an earlier run journaled as used up;
+  // the progress line refines it from the server's answers.
+  const now = io.now();
+  const finish = finishAt({ now, posts: todo.map((p) => p.media.length), budgets: documentedBudgets(caps.rateLimits, resume.state.limits, now) });
+  out.write(`Remaining  ${todo.length.toLocaleString('en-US')} posts, ${todoMedia.toLocaleString('en-US')} media${todo.length > 0 ? `; about ${formatDuration((finish - now) / 1000)} (done around ${formatFinish(finish, now)})` : ''}\n`);
   if (todo.length === 0) {
     out.write('Nothing left to post.\n');
     return null;
@@ -274,7 +277,6 @@ async function applyImport(
   clock: ReturnType<typeof cliClock>,
 ): Promise<ExitCode> {
   const { caps, session } = target;
-  const todoMedia = todo.reduce((n, p) => n + p.media.length, 0);
   // The plan as applied, beside the journal: `fledge verify` compares the account with it.
   await writeFileAtomic(planCopyFor(resume.file), serializePlanChunks(plan), {
     code: 'E_PLAN_WRITE',
@@ -301,8 +303,9 @@ async function applyImport(
       refresh();
     },
   });
+  const eta = createEtaTracker(todo.map((p) => p.media.length), governor, () => clock.now());
   const refresh = (): void => {
-    if (lastProgress) progress.update(renderProgressLine(lastProgress, governor.waiting, clock.now() - started, todoMedia, governor.learnedLimits()));
+    if (lastProgress) progress.update(renderProgressLine(lastProgress, governor.waiting, clock.now() - started, eta(lastProgress)));
   };
   for (const [budget, until] of resume.state.limits) governor.seedExhausted(budget as BudgetName, until);
   const ticker = setInterval(refresh, 1000);
@@ -349,7 +352,7 @@ async function applyImport(
     clearInterval(ticker);
     progress.done();
     // Leave the last progress line on screen: where it stood.
-    if (lastProgress) io.stderr.write(`${renderProgressLine(lastProgress, null, clock.now() - started, todoMedia, governor.learnedLimits())}\n`);
+    if (lastProgress) io.stderr.write(`${renderProgressLine(lastProgress, null, clock.now() - started, eta(lastProgress))}\n`);
     journal.close();
     try {
       mapping.close();
@@ -442,14 +445,8 @@ const BUDGET_WORDS: Record<WaitInfo['budget'], string> = {
   follows: 'follow',
 };
 
-/** One progress line: done/total, failures, rate, what it waits for and until when, ETA. */
-export function renderProgressLine(
-  p: ImportProgress,
-  waiting: WaitInfo | null,
-  elapsedMs: number,
-  _mediaTotal: number,
-  limits: Parameters<typeof remainingMs>[1],
-): string {
+/** One progress line: done/total, failures, rate, what it waits for and until when, ETA and finish time. */
+export function renderProgressLine(p: ImportProgress, waiting: WaitInfo | null, elapsedMs: number, eta: ProgressEta | null): string {
   const n = (v: number): string => v.toLocaleString('en-US');
   const parts = [`Posted ${n(p.done)}/${n(p.total)}`];
   if (p.failed > 0) parts.push(`${n(p.failed)} failed`);
@@ -458,11 +455,7 @@ export function renderProgressLine(
     const why = waiting.reason === 'backoff' ? 'backing off (server throttling)' : waiting.reason === 'pacing' ? 'pacing' : `waiting for the ${BUDGET_WORDS[waiting.budget]} limit`;
     parts.push(`${why} until ${formatClock(waiting.until).slice(11)}`);
   }
-  const left = p.total - p.done - p.failed;
-  if (left > 0) {
-    const perPost = p.postedThisRun > 5 ? elapsedMs / p.postedThisRun : null;
-    parts.push(`ETA ${formatDuration(remainingMs({ statuses: left, mediaUploads: 0 }, limits, perPost) / 1000)}`);
-  }
+  if (p.total - p.done - p.failed > 0 && eta !== null) parts.push(`ETA ${formatDuration(eta.leftMs / 1000)} (done around ${formatFinish(eta.finishAt, eta.finishAt - eta.leftMs)})`);
   return parts.join(' · ');
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { remainingMs } from '../../apply/eta.js';
+import { documentedBudgets, finishAt } from '../../apply/eta.js';
 import { readJournal, type JournalContents } from '../../apply/journal.js';
 import { countSteps, foldJournal } from '../../apply/journal-state.js';
 import { EXIT, inputError, usageError, type ExitCode } from '../../domain/errors.js';
@@ -67,11 +67,15 @@ export function statusReport(contents: JournalContents, now: number): StatusRepo
   const deleted = state.deleted.size;
   const done = header.kind === 'import' ? counts.done : deleted;
   const remaining = Math.max(0, planned - done - failed.length);
+  // An import's schedule from the documented limits and the windows its runs journaled as used up (issue 16).
   const eta =
     header.kind === 'import'
-      ? remainingMs({ statuses: remaining, mediaUploads: 0 }, header.rateLimits)
-      : remainingMs({ statuses: 0, mediaUploads: 0 }, header.rateLimits) + (header.rateLimits.deletes ? Math.max(0, Math.ceil(remaining / header.rateLimits.deletes.limit) - 1) * header.rateLimits.deletes.periodSeconds * 1000 : 0);
-  void now;
+      ? remaining > 0
+        ? finishAt({ now, posts: Array.from({ length: remaining }, () => 0), budgets: documentedBudgets(header.rateLimits, state.limits, now) }) - now
+        : 0
+      : header.rateLimits.deletes
+        ? Math.max(0, Math.ceil(remaining / header.rateLimits.deletes.limit) - 1) * header.rateLimits.deletes.periodSeconds * 1000
+        : 0;
   return {
     kind: header.kind,
     instance: header.instance,
