@@ -20,6 +20,7 @@ import { REPORT_SECTION } from './report.js';
 import { IMPORT_SECTION } from './import.js';
 import { planSection } from './plan.js';
 import { STARTUP_SECTION } from './startup.js';
+import { SCHEDULE_SECTION } from './schedule.js';
 import { measure, median, TIME } from './measure.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -153,6 +154,7 @@ const SECTIONS = [
   planSection,
   // `fledge --help` / `--version` beside `node -e 0`: no command module is loaded to answer them (bench/startup.js).
   STARTUP_SECTION,
+  SCHEDULE_SECTION,
 ];
 
 /** @param {string} s @param {number} n */
