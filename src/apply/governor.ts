@@ -29,9 +29,10 @@ import { SleepAborted, type ApplyClock } from './clock.js';
  *
  * Waiting is on timers and on the settle of the request in flight, never by polling.
  *
- * Servers without headers (Pleroma's `{"error":"Throttled"}`, Hollo) get paced budgets: the
- * documented defaults as a steady interval, halved in rate on every 429 and slowly sped up again on
- * success (AIMD), so the pace converges under the server's real limit.
+ * Servers without headers (Pleroma's `{"error":"Throttled"}`, Hollo) get paced budgets: a documented
+ * limit in full per window aligned to the epoch, halved on every 429 and grown back by one per clean
+ * window (`paceLimit`); a limit only a 429 revealed, as a spacing between requests that doubles on
+ * every 429 and shrinks again on success (`intervalMs`), so the pace converges under the real limit.
  */
 export type BudgetName = 'requests' | 'statuses' | 'media' | 'deletes' | 'follows';
 export type OperationKind = 'read' | 'status' | 'media' | 'delete' | 'follow';
@@ -85,7 +86,6 @@ interface BudgetState {
   /** Paced mode without a documented limit (no headers): earliest local time of the next request, and the current spacing. */
   nextAt: number;
   intervalMs: number;
-  readonly baseIntervalMs: number;
   /**
    * Paced mode with a documented limit (no headers, e.g. Pleroma's 15 per 10 s): up to `paceLimit`
    * requests in each window aligned to the epoch, then a wait for the window to end. Pleroma counts
@@ -156,8 +156,6 @@ export class RateGovernor {
     this.onExhausted = options.onExhausted;
     const make = (name: BudgetName): BudgetState => {
       const budget: RateLimitBudget | null = options.rateLimits[LIMIT_KEY[name]];
-      // A documented limit is paced in windows (paceLimit); only a limit learned from 429s alone uses the interval.
-      const interval = 0;
       return {
         name,
         remaining: null,
@@ -165,8 +163,8 @@ export class RateGovernor {
         limit: budget?.limit ?? null,
         inFlight: 0,
         nextAt: 0,
-        intervalMs: interval,
-        baseIntervalMs: interval,
+        // A documented limit is paced in windows (paceLimit); only a limit learned from 429s alone uses the interval.
+        intervalMs: 0,
         blockedUntil: 0,
         backoffMs: 0,
         granted: 0,
@@ -182,24 +180,6 @@ export class RateGovernor {
       };
     };
     this.budgets = { requests: make('requests'), statuses: make('statuses'), media: make('media'), deletes: make('deletes'), follows: make('follows') };
-    this.defaults = options.rateLimits;
-  }
-
-  private readonly defaults: InstanceRateLimits;
-
-  /**
-   * The limits as this server actually applies them, for the ETA: the documented defaults, with the
-   * limit taken from `X-RateLimit-Limit` and the window length from two successive resets of the same
-   * budget (an admin may have changed both; the dev server scales the windows).
-   */
-  learnedLimits(): InstanceRateLimits {
-    const merge = (name: BudgetName): RateLimitBudget | null => {
-      const base = this.defaults[LIMIT_KEY[name]];
-      const b = this.budgets[name];
-      if (b.limit === null || b.learnedPeriodMs === null) return base;
-      return { limit: b.limit, periodSeconds: b.learnedPeriodMs / 1000, scope: base?.scope ?? 'account' };
-    };
-    return { requests: merge('requests'), statuses: merge('statuses'), mediaUploads: merge('media'), deletes: merge('deletes'), follows: merge('follows') };
   }
 
   /** What the governor is waiting for right now (for the progress line), or null. */
@@ -370,8 +350,8 @@ export class RateGovernor {
     }
     if (!outcome.failed) {
       own.backoffMs = 0;
-      // Additive speed-up back toward the documented pace after a slowdown.
-      if (own.intervalMs > own.baseIntervalMs) own.intervalMs = Math.max(own.baseIntervalMs, own.intervalMs * 0.9);
+      // Speed back up after a slowdown a 429 forced on a limit nobody documented.
+      if (own.intervalMs > 0) own.intervalMs *= 0.9;
     }
   }
 
