@@ -112,8 +112,7 @@ interface Expected {
 
 /** What the server should show for a step, given what the steps before it became (the executor's own rules, src/apply/sent-text.ts). */
 function expectedFor(step: PostStep, state: JournalState, caps: InstanceCapabilities): Expected {
-  const view = new Map([...state.steps].map(([id, s]) => [id, { status: s.status, statusUrl: s.statusUrl }]));
-  const text = withOwnLinks(step, view, caps);
+  const text = withOwnLinks(step, state.steps, caps);
   const quoted = step.quote?.kind === 'step' ? state.steps.get(step.quote.stepId) : undefined;
   const replyTo = step.dependsOn !== null ? (state.steps.get(step.dependsOn)?.statusId ?? null) : null;
   if (step.quote?.kind !== 'step') return { text, replyTo, quoteStatusId: null, quoteUrl: null };
