@@ -61,6 +61,16 @@ export default tseslint.config(
     files: ['src/config/**/*.ts'],
     rules: restrict([masto, ...ui], layer('archive', 'plan', 'apply', 'instance', 'cli')),
   },
+  // The report page's source runs in the browser (bundled by scripts/bundle-report.js): DOM globals, no
+  // Node module, and only the pure layers (domain, plan) besides its own folder.
+  {
+    files: ['src/report/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restrict(
+      [...io('the report page runs in a browser'), masto, ...ui],
+      [...layer('archive', 'apply', 'instance', 'cli', 'config'), { group: ['node:*'], message: 'the report page runs in a browser: no Node modules' }],
+    ),
+  },
   // Renderers are pure text/JSON/HTML.
   {
     files: ['src/cli/render/**/*.ts'],

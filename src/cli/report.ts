@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { openArchiveFiles } from '../archive/io/open-archive-files.js';
 import type { ArchiveFiles } from '../archive/io/archive-files.js';
-import type { MigrationPlan, PlanMedia } from '../domain/plan.js';
+import type { MigrationPlan } from '../domain/plan.js';
 import type { CliIo } from './io.js';
-import { renderReportHtml, type ReportSection } from './render/report-html.js';
+import { layoutReport, type ReportSection } from './render/report-html.js';
+import type { DecisionsFile } from '../domain/decisions.js';
 import { writeFileAtomic } from './write-file.js';
+import { loadReportAssets } from './report-assets.js';
 import { sniffMediaType } from '../domain/media-type.js';
 
 /**
@@ -32,6 +34,8 @@ export interface WriteReportOptions {
   readonly title?: string;
   /** More header tables (e.g. the people section of issue 6), shown after the built-in ones. */
   readonly extraSections?: readonly ReportSection[];
+  /** The decisions applied to the plan, for the page to start from. */
+  readonly decisions?: DecisionsFile | null;
 }
 
 export interface WriteReportResult {
@@ -42,8 +46,6 @@ export interface WriteReportResult {
   /** Images shown as placeholders: too large, over the page budget, unreadable or not really an image. */
   readonly imagesWithoutThumbnail: number;
 }
-
-/** Image types a browser decodes, by signature (the archive's file names are not trusted for the MIME type). */
 
 /**
  * The plan's media paths are relative to the archive root (domain/plan.ts PlanMedia.file), while
@@ -68,68 +70,109 @@ function createEntryResolver(files: ArchiveFiles): (file: string) => string | nu
   };
 }
 
-/** Read the thumbnails for the plan's images (small ones only, oldest first, within the page budget). */
-export async function readReportThumbnails(
+/**
+ * Which images get a thumbnail: chosen by the sizes the archive declares, in plan order
+ * (deterministic), within the per-image and per-page budgets. Nothing is read here.
+ */
+function chooseThumbnails(
   files: ArchiveFiles,
   plan: MigrationPlan,
   limits: { readonly maxImageBytes: number; readonly maxTotalImageBytes: number },
-): Promise<{ thumbnails: Map<string, string>; skipped: number }> {
+): { chosen: Map<string, string>; skipped: number } {
   const resolve = createEntryResolver(files);
   const sizes = new Map(files.entries.map((e) => [e.path, e.size]));
-  const thumbnails = new Map<string, string>();
+  const chosen = new Map<string, string>();
   const seen = new Set<string>();
   let total = 0;
   let skipped = 0;
-  const images: PlanMedia[] = [];
   for (const step of plan.steps) {
     if (step.type !== 'post') continue;
     for (const m of step.media) {
       if (m.kind !== 'image' || seen.has(m.key)) continue;
       seen.add(m.key);
-      images.push(m);
+      const entry = resolve(m.file);
+      const size = entry === null ? undefined : sizes.get(entry);
+      if (entry === null || size === undefined || size > limits.maxImageBytes || total + size > limits.maxTotalImageBytes) {
+        skipped += 1;
+        continue;
+      }
+      total += size;
+      chosen.set(m.key, entry);
     }
   }
-  // Choose by the sizes the archive declares, in plan order (deterministic), then read the chosen
-  // files a few at a time: one at a time, the reads of a 100k archive spend most of their time waiting.
-  const chosen: { readonly key: string; readonly entry: string }[] = [];
-  for (const m of images) {
-    const entry = resolve(m.file);
-    const size = entry === null ? undefined : sizes.get(entry);
-    if (entry === null || size === undefined || size > limits.maxImageBytes || total + size > limits.maxTotalImageBytes) {
-      skipped += 1;
-      continue;
-    }
-    total += size;
-    chosen.push({ key: m.key, entry });
-  }
-  const read: (string | null)[] = new Array<string | null>(chosen.length).fill(null);
+  return { chosen, skipped };
+}
+
+/** Read some chosen images as data: URIs, a few at a time; a damaged or non-image entry is left out (null). */
+async function readThumbnails(files: ArchiveFiles, wanted: readonly { readonly key: string; readonly entry: string }[], maxImageBytes: number): Promise<Map<string, string | null>> {
+  const read = new Map<string, string | null>();
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < chosen.length) {
-      const i = next++;
-      const { entry } = chosen[i]!;
+    while (next < wanted.length) {
+      const { key, entry } = wanted[next++]!;
       let bytes: Buffer;
       try {
         bytes = await files.readBuffer(entry);
       } catch {
         // A damaged entry only costs its thumbnail; the plan already checked the media it uploads.
+        read.set(key, null);
         continue;
       }
       const sniffed = sniffMediaType(bytes);
       const mime = sniffed?.startsWith('image/') ? sniffed : null;
-      if (mime !== null && bytes.length <= limits.maxImageBytes) read[i] = `data:${mime};base64,${bytes.toString('base64')}`;
+      read.set(key, mime !== null && bytes.length <= maxImageBytes ? `data:${mime};base64,${bytes.toString('base64')}` : null);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(THUMBNAIL_READERS, chosen.length) }, worker));
-  chosen.forEach(({ key }, i) => {
-    const uri = read[i];
-    if (uri === null || uri === undefined) skipped += 1;
-    else thumbnails.set(key, uri);
-  });
-  return { thumbnails, skipped };
+  // One at a time, the reads of a 100k archive spend most of their time waiting.
+  await Promise.all(Array.from({ length: Math.min(THUMBNAIL_READERS, wanted.length) }, worker));
+  return read;
 }
 
+/** All of a plan's thumbnails at once (choose, then read): what the per-month reads of writeReport add up to. */
+export async function readReportThumbnails(
+  files: ArchiveFiles,
+  plan: MigrationPlan,
+  limits: { readonly maxImageBytes: number; readonly maxTotalImageBytes: number },
+): Promise<{ thumbnails: Map<string, string>; skipped: number }> {
+  const { chosen, skipped } = chooseThumbnails(files, plan, limits);
+  const read = await readThumbnails(files, [...chosen].map(([key, entry]) => ({ key, entry })), limits.maxImageBytes);
+  const thumbnails = new Map<string, string>();
+  for (const [key] of chosen) {
+    const uri = read.get(key);
+    if (uri !== null && uri !== undefined) thumbnails.set(key, uri);
+  }
+  return { thumbnails, skipped: skipped + chosen.size - thumbnails.size };
+}
 
+/** What the thumbnails of a report come from: the open archive and the images chosen, or why there are none. */
+interface ThumbnailSource {
+  readonly files: ArchiveFiles | null;
+  readonly chosen: ReadonlyMap<string, string>;
+  readonly skipped: number;
+  readonly note: string;
+}
+
+async function openThumbnailSource(io: CliIo, archivePath: string | null, plan: MigrationPlan, limits: { readonly maxImageBytes: number; readonly maxTotalImageBytes: number }): Promise<ThumbnailSource> {
+  if (archivePath === null) return { files: null, chosen: new Map(), skipped: 0, note: 'none: the plan names no archive to read images from' };
+  let files: ArchiveFiles | null = null;
+  try {
+    files = await openArchiveFiles(archivePath);
+    const { chosen, skipped } = chooseThumbnails(files, plan, limits);
+    return { files, chosen, skipped, note: '' };
+  } catch (error) {
+    await files?.close();
+    // The preview is still useful without pictures: say why on stderr and in the page.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`fledge: warning: the report shows no thumbnails: ${message}\n`);
+    return { files: null, chosen: new Map(), skipped: 0, note: `none: ${message}` };
+  }
+}
+
+/**
+ * `--report FILE`: the page is written as a stream, in the order of the layout (report-html.ts
+ * layoutReport): the head, then month by month, each month's thumbnails read just before its block
+ * and dropped after it, then the script. Memory holds one month, never the page.
+ */
 export async function writeReport(io: CliIo, target: string, plan: MigrationPlan, options: WriteReportOptions = {}): Promise<WriteReportResult> {
   const file = path.resolve(io.cwd, target);
   const archivePath = options.archivePath === undefined ? plan.source.archivePath : options.archivePath;
@@ -137,33 +180,49 @@ export async function writeReport(io: CliIo, target: string, plan: MigrationPlan
     maxImageBytes: options.maxImageBytes ?? MAX_THUMBNAIL_BYTES,
     maxTotalImageBytes: options.maxTotalImageBytes ?? MAX_TOTAL_THUMBNAIL_BYTES,
   };
-  let thumbnails = new Map<string, string>();
-  let skipped = 0;
-  let note: string;
-  if (archivePath === null) {
-    note = 'none: the plan names no archive to read images from';
-  } else {
-    let files: ArchiveFiles | null = null;
-    try {
-      files = await openArchiveFiles(archivePath);
-      ({ thumbnails, skipped } = await readReportThumbnails(files, plan, limits));
-      note = `${thumbnails.size.toLocaleString('en-US')} images embedded from ${archivePath}; ${skipped.toLocaleString('en-US')} shown as placeholders (larger than ${Math.round(limits.maxImageBytes / 1024)} KB, over the page's ${Math.round(limits.maxTotalImageBytes / 1024 / 1024)} MB image budget, or unreadable)`;
-    } catch (error) {
-      // The preview is still useful without pictures: say why on stderr and in the page.
-      const message = error instanceof Error ? error.message : String(error);
-      io.stderr.write(`fledge: warning: the report shows no thumbnails: ${message}\n`);
-      note = `none: ${message}`;
-    } finally {
-      await files?.close();
-    }
+  const source = await openThumbnailSource(io, archivePath, plan, limits);
+  let embedded = 0;
+  let unreadable = 0;
+  let bytes = 0;
+  try {
+    const note =
+      source.note !== ''
+        ? source.note
+        : `${source.chosen.size.toLocaleString('en-US')} images chosen from ${archivePath} (any that cannot be read are shown as placeholders too); ${source.skipped.toLocaleString('en-US')} shown as placeholders (larger than ${Math.round(limits.maxImageBytes / 1024)} KB, over the page's ${Math.round(limits.maxTotalImageBytes / 1024 / 1024)} MB image budget, or not in the archive)`;
+    const layout = layoutReport(plan, {
+      generatedAt: new Date(io.now()).toISOString(),
+      extraSections: [{ title: 'Thumbnails in this page', rows: [{ label: 'Images', value: note }] }, ...(options.extraSections ?? [])],
+      assets: loadReportAssets(),
+      ...(options.decisions === undefined ? {} : { decisions: options.decisions }),
+      ...(options.title === undefined ? {} : { title: options.title }),
+    });
+    const pieces = async function* (): AsyncGenerator<string> {
+      yield layout.head;
+      for (const month of layout.months) {
+        const wanted = source.files === null ? [] : layout.imagesOf(month).flatMap((m) => {
+          const entry = source.chosen.get(m.key);
+          return entry === undefined ? [] : [{ key: m.key, entry }];
+        });
+        const read = source.files === null ? new Map<string, string | null>() : await readThumbnails(source.files, wanted, limits.maxImageBytes);
+        const thumbnails = new Map<string, string>();
+        for (const [key, uri] of read) {
+          if (uri === null) unreadable += 1;
+          else thumbnails.set(key, uri);
+        }
+        embedded += thumbnails.size;
+        yield layout.monthBlock(month, thumbnails);
+      }
+      yield layout.tail;
+    };
+    const counted = async function* (): AsyncGenerator<string> {
+      for await (const piece of pieces()) {
+        bytes += Buffer.byteLength(piece, 'utf8');
+        yield piece;
+      }
+    };
+    await writeFileAtomic(file, counted(), { code: 'E_REPORT_WRITE', what: 'report', hint: 'give --report a file in a folder that exists and that you can write to' });
+  } finally {
+    await source.files?.close();
   }
-  const sections: ReportSection[] = [{ title: 'Thumbnails in this page', rows: [{ label: 'Images', value: note }] }, ...(options.extraSections ?? [])];
-  const html = renderReportHtml(plan, {
-    generatedAt: new Date(io.now()).toISOString(),
-    mediaThumbnails: thumbnails,
-    extraSections: sections,
-    ...(options.title === undefined ? {} : { title: options.title }),
-  });
-  await writeFileAtomic(file, html, { code: 'E_REPORT_WRITE', what: 'report', hint: 'give --report a file in a folder that exists and that you can write to' });
-  return { file, bytes: Buffer.byteLength(html, 'utf8'), thumbnails: thumbnails.size, imagesWithoutThumbnail: skipped };
+  return { file, bytes, thumbnails: embedded, imagesWithoutThumbnail: source.skipped + unreadable };
 }

@@ -142,7 +142,8 @@ export type SkipReason =
   | 'media-unsupported' // a media type the instance does not accept (or video mixed with images)
   | 'media-too-many' // more attachments than the instance allows
   | 'too-long' // an unbreakable word or URL longer than the whole length budget
-  | 'empty'; // nothing left to post (no text, no media)
+  | 'empty' // nothing left to post (no text, no media)
+  | 'excluded'; // left out by the user's decisions (--decisions, domain/decisions.ts)
 
 export const SKIP_REASONS: readonly SkipReason[] = [
   'reply-to-others',
@@ -160,6 +161,7 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'media-too-many',
   'too-long',
   'empty',
+  'excluded',
 ];
 
 export interface SkipStep {

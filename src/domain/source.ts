@@ -61,9 +61,26 @@ export interface SourceLink {
  * - reply-mentions: the leading "@a @b" of a reply, which Twitter added and the new post does not address;
  * - quote-link: the trailing link of a quote of an own imported post, which becomes a native quote or the imported post's address;
  * - own-post-link: a link to an own imported post, pointed at its new address when posted (applied by the import);
- * - mentions-neutralised: "@name" written so that no server notifies anyone.
+ * - mentions-neutralised: "@name" written so that no server notifies anyone;
+ * - decision-*: what the user's decisions changed (--decisions, src/plan/decisions.ts): the text, an
+ *   alt text, the content warning, sensitive, the visibility, or a skipped post included.
  */
-export type TextChangeReason = 'media-link' | 'tracking-parameters' | 'reply-mentions' | 'quote-link' | 'own-post-link' | 'mentions-neutralised';
+export const TEXT_CHANGE_REASONS = [
+  'media-link',
+  'tracking-parameters',
+  'reply-mentions',
+  'quote-link',
+  'own-post-link',
+  'mentions-neutralised',
+  'decision-text',
+  'decision-alt-text',
+  'decision-content-warning',
+  'decision-sensitive',
+  'decision-visibility',
+  'decision-include',
+] as const;
+
+export type TextChangeReason = (typeof TEXT_CHANGE_REASONS)[number];
 
 export interface TextChange {
   readonly reason: TextChangeReason;

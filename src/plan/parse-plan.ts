@@ -10,6 +10,7 @@
  */
 import type { InstanceCapabilities, RateLimitBudget } from '../domain/capabilities.js';
 import { inputError } from '../domain/errors.js';
+import { TEXT_CHANGE_REASONS } from '../domain/source.js';
 import {
   PLAN_FORMAT,
   PLAN_VERSION,
@@ -137,8 +138,6 @@ function checkMedia(p: Problems, where: string, v: Json, caps: InstanceCapabilit
   }
   return true;
 }
-
-const TEXT_CHANGE_REASONS = ['media-link', 'tracking-parameters', 'reply-mentions', 'quote-link', 'own-post-link', 'mentions-neutralised'];
 
 /** The optional record of changed words, and the own-post links: each in the text, each to an earlier post step. */
 function checkWordChanges(p: Problems, where: string, step: Obj, seen: ReadonlyMap<string, 'post' | 'skip'>): void {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReportHtml } from '../../src/cli/render/report-html.js';
+import { loadReportAssets } from '../../src/cli/report-assets.js';
 import type { MigrationPlan, PlanStep } from '../../src/domain/plan.js';
 import { formatDuration } from '../../src/plan/estimate.js';
 import { summarizePlan } from '../../src/plan/summarize-plan.js';
@@ -62,7 +63,7 @@ afterAll(async () => {
 
 async function open(plan: MigrationPlan, name: string, thumbnails = new Map<string, string>()): Promise<Opened> {
   const file = path.join(dir, `${name}.html`);
-  fs.writeFileSync(file, renderReportHtml(plan, { generatedAt: '2026-11-27T02:00:00Z', mediaThumbnails: thumbnails}));
+  fs.writeFileSync(file, renderReportHtml(plan, { generatedAt: '2026-11-27T02:00:00Z', mediaThumbnails: thumbnails, assets: loadReportAssets() }));
   const url = pathToFileURL(file).href;
   const page = await browser.context.newPage();
   const errors: string[] = [];

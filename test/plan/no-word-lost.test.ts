@@ -58,6 +58,9 @@ function unjustified(c: TextChange, text: string, raw: RawTweet, id: string, ste
       return c.to.length === c.from.length && [...c.from].every((ch, i) => c.to[i] === ch || (ch === '@' && c.to[i] === '＠')) ? null : 'more than the @ of a mention changed';
     case 'own-post-link':
       return c.from === c.to && (step.ownLinks ?? []).some((l) => l.url === c.from) ? null : 'an own-post link the plan does not rewrite';
+    default:
+      // decision-*: the user's own edits (--decisions); no decisions are given here, so none may appear.
+      return `a ${c.reason} change, but no decisions were given`;
   }
 }
 

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, usageError, type ExitCode } from '../../domain/errors.js';
 import type { MigrationPlan } from '../../domain/plan.js';
-import type { SourceArchive } from '../../domain/source.js';
 import { parsePlan } from '../../plan/parse-plan.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { action, withJson, type CommandContext } from '../context.js';
@@ -11,6 +10,7 @@ import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
 import { peopleReportSections, readPeopleReportSections } from '../people-sections.js';
 import { writeReport } from '../report.js';
+import type { ReportSection } from '../render/report-html.js';
 
 export interface ImportCommandOptions extends PlanCliOptions {
   dryRun?: boolean;
@@ -34,7 +34,7 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
   const { io } = ctx;
   let plan: MigrationPlan;
   let target: string;
-  let source: SourceArchive | null = null;
+  let people: ReportSection[] | undefined;
   if (await isPlanFile(io, input)) {
     if (hasPlanOptions(options)) {
       throw usageError('E_USAGE', `${input} is a plan file: planning options (--since, --replies …) only apply when planning from an archive`, {
@@ -51,13 +51,17 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
     }
   } else {
     const resolved = await resolveCapabilities(io, options.instance);
-    ({ plan, source } = await readAndPlanArchive(io, input, options, resolved.capabilities, { quiet: options.json === true }));
+    const read = await readAndPlanArchive(io, input, options, resolved.capabilities, { quiet: options.json === true });
+    plan = read.plan;
+    // The archive was just read to plan it: take the people part of the report from it now, and let
+    // the archive model go before the report is written (it is as large as the plan).
+    if (options.report !== undefined) people = peopleReportSections(read.source);
     target = resolved.target;
   }
   const summary = summarizePlan(plan);
   if (options.report !== undefined) {
-    // The archive was just read to plan it: only a plan file sends the people part back to it.
-    const people = source ? peopleReportSections(source) : plan.source.archivePath ? await readPeopleReportSections(plan.source.archivePath) : [];
+    // Only a plan file sends the people part back to the archive it names.
+    people ??= plan.source.archivePath ? await readPeopleReportSections(plan.source.archivePath) : [];
     const report = await writeReport(io, options.report, plan, { extraSections: people });
     io.stderr.write(`Report written to ${report.file} (${Math.ceil(report.bytes / 1024).toLocaleString('en-US')} KB): open it in a browser.\n`);
   }

@@ -31,6 +31,7 @@ const SKIP_TEXT: Record<SkipReason, string> = {
   'media-too-many': 'more media than the instance allows (--media-problems post-without)',
   'too-long': 'a word or link longer than the whole character limit',
   empty: 'nothing left to post',
+  excluded: 'left out in your decisions (--decisions)',
 };
 
 const WARNING_TEXT: Record<PlanWarningCode, string> = {

@@ -12,7 +12,8 @@ import type {
 import { SKIP_REASONS } from '../../domain/plan.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
-import { REPORT_CLIENT_SCRIPT, REPORT_CSS } from './report-assets.js';
+import { INCLUDABLE_REASONS, textFingerprint, type DecisionsFile } from '../../domain/decisions.js';
+import type { EntryRow, MediaRow, PageConfig, PostRow, SkipRow, ThreadRow } from '../../report/payload.js';
 
 /**
  * The dry-run preview (`fledge import --dry-run --report FILE`): one self-contained HTML page that
@@ -47,6 +48,16 @@ export interface ReportHtmlOptions {
   readonly generatedAt: string;
   /** Further key/value tables for the header (e.g. rate limits, media left out of the page). */
   readonly extraSections?: readonly ReportSection[];
+  /** The decisions applied to this plan (`--decisions`), for the page to start from. */
+  readonly decisions?: DecisionsFile | null;
+  /** The page's bundled script and stylesheet (src/cli/report-assets.ts loads them). */
+  readonly assets: ReportAssets;
+}
+
+/** The page's script and stylesheet, inlined and hashed into the CSP. */
+export interface ReportAssets {
+  readonly script: string;
+  readonly css: string;
 }
 
 /** Labels of the skip reasons as the report shows them (keys: SkipReason, domain/plan.ts). */
@@ -65,6 +76,7 @@ export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
   'media-too-many': 'Too many attachments',
   'too-long': 'Too long to split',
   empty: 'Nothing to post',
+  excluded: 'Left out by you',
   'unmatched-note': 'Long-post note without its post',
 };
 
@@ -73,92 +85,14 @@ function reasonLabel(reason: SkipReason): string {
   return (SKIP_REASON_LABELS as Partial<Record<string, string>>)[reason] ?? reason;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The JSON payload (one block per month). Short keys: a 100k-post archive is ~100k entries, and
-// every byte counts toward the page's size and parse time. Optional keys are omitted at default.
-// ---------------------------------------------------------------------------------------------
-
-/**
- * A media item: f file, t MIME type, b bytes, k kind, a alt text, u thumbnail data: URI. The
- * thumbnail lives in its month's block, so it is parsed and decoded only when that month is drawn.
- */
-interface MediaRow {
-  f: string;
-  t: string;
-  b: number;
-  k: string;
-  a?: string;
-  u?: string;
-}
-
-/**
- * A post step inside a thread: i step id (omitted when the usual `post:<s>[#<a>]`), s source id, d source date, u source URL (omitted when it
- * is the archive's usual URL for `s`), p parent index in the thread (-1: root), x text, w spoiler,
- * v visibility (omitted when the plan default), l language, n sensitive, m media, a/b part/parts,
- * h scheduled_at, q quote, c length, o notes, y changes to the words ([reason, from, to]), g warnings, k source kind (omitted for 'original').
- */
-interface PostRow {
-  i?: string;
-  s: string;
-  d: string;
-  u?: string;
-  p: number;
-  x: string;
-  w?: string;
-  v?: string;
-  l?: string;
-  n?: 1;
-  m?: MediaRow[];
-  a?: number;
-  b?: number;
-  h?: string;
-  q?: { t: 'step'; i: string; u: string; nat: 0 | 1; mo?: string } | { t: 'link'; u: string };
-  c: number;
-  o?: string[];
-  y?: [string, string, string][];
-  g?: string[];
-  k?: string;
-}
-
-/** A skip step: r reason, e detail, x source text, plus the source fields as in PostRow. */
-interface SkipRow {
-  t: 1;
-  i?: string;
-  s: string;
-  d: string;
-  u?: string;
-  k?: string;
-  r: SkipReason;
-  e: string;
-  x: string;
-  g?: string[];
-}
-
-interface ThreadRow {
-  t: 0;
-  p: PostRow[];
-}
-
-type EntryRow = ThreadRow | SkipRow;
-
-interface MonthData {
+/** A month of the timeline: its counts, a height estimate, and the plan positions of its steps. */
+interface MonthIndex {
   readonly key: string; // YYYY-MM
-  readonly entries: EntryRow[];
+  /** Positions in plan.steps, in plan order: skips and thread roots dated this month, and every post of those threads. */
+  readonly steps: number[];
   posts: number;
   skips: number;
   estimate: number;
-}
-
-/** The static configuration the page's script reads (small; the months carry the bulk). */
-interface PageConfig {
-  name: string;
-  acct: string;
-  urlBase: string | null;
-  defaultVisibility: string;
-  maxCharacters: number;
-  backdating: boolean;
-  footer: string;
-  reasons: Record<string, string>;
 }
 
 const MONTH_NAMES = [
@@ -220,15 +154,19 @@ function warningsByStep(warnings: readonly PlanWarning[]): Map<StepId, string[]>
 }
 
 interface BuiltReport {
-  readonly months: MonthData[];
+  readonly months: MonthIndex[];
   readonly config: PageConfig;
+  /** Step id → the month its entry is shown in (a thread is shown whole in its first post's month). */
   readonly stepMonth: Map<StepId, string>;
   /** Posts with a content warning (not in PlanSummary). */
   readonly contentWarnings: number;
 }
 
 /** The source fields shared by post and skip rows; `i` and `u` only when they cannot be derived. */
-function setSourceFields(row: PostRow | SkipRow, step: PlanStep, usualId: string, urlBase: string | null): void {
+function setSourceFields(row: PostRow | SkipRow, step: PlanStep, urlBase: string | null): void {
+  // Step ids follow domain/plan.ts StepId (`post:<id>`, `post:<id>#<n>`, `skip:<id>`): stored only
+  // when a (hand-edited) plan departs from that, the page derives them otherwise (~35 bytes a step).
+  const usualId = step.type === 'skip' ? `skip:${step.source.id}` : step.part === 1 ? `post:${step.source.id}` : `post:${step.source.id}#${step.part}`;
   if (step.id !== usualId) row.i = step.id;
   row.s = step.source.id;
   row.d = step.source.createdAt;
@@ -236,83 +174,136 @@ function setSourceFields(row: PostRow | SkipRow, step: PlanStep, usualId: string
   if (step.source.kind !== 'original') row.k = step.source.kind;
 }
 
-/** Group the plan into month sections of threads and skips (pure). */
-function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltReport {
-  const urlBase = detectUrlBase(plan);
-  const stepWarnings = warningsByStep(plan.warnings);
-  const thumbFor = (media: PlanMedia): string | undefined => {
-    const uri = options.mediaThumbnails?.get(media.key);
-    return uri !== undefined && THUMBNAIL_RE.test(uri) ? uri : undefined;
-  };
+/** Rough height in CSS pixels, so placeholders keep the scrollbar honest before a month is drawn. */
+function estimateHeight(step: PlanStep): number {
+  if (step.type === 'skip') return 120;
+  return 110 + Math.ceil(step.text.length / 60) * 22 + (step.media.length > 0 ? 190 : 0);
+}
 
-  // Threads: a post whose dependsOn names an EARLIER post step joins that step's thread. The plan
-  // lists posts in posting order (a reply after its parent), so requiring "earlier" keeps a
-  // hand-edited plan with a cycle or a dangling reference from looping: such a post starts its own thread.
+/**
+ * The index pass: which month shows each step, and each month's counts. Light (a month key per step
+ * and the steps' positions), so the rows themselves are built one month at a time (monthRows).
+ *
+ * Threads: a post whose dependsOn names an EARLIER post step joins that step's thread, shown whole in
+ * the month of its first post. The plan lists posts in posting order (a reply after its parent), so
+ * requiring "earlier" keeps a hand-edited plan with a cycle or a dangling reference from looping:
+ * such a post starts its own thread.
+ */
+function indexReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltReport {
+  const stepMonth = new Map<StepId, string>();
+  const postMonth = new Map<StepId, string>();
+  const byKey = new Map<string, MonthIndex>();
+  let contentWarnings = 0;
+  plan.steps.forEach((step, position) => {
+    let key: string;
+    if (step.type === 'skip') key = monthKey(step.source.createdAt);
+    else {
+      if (step.spoilerText !== null && step.spoilerText !== '') contentWarnings += 1;
+      key = (step.dependsOn === null ? undefined : postMonth.get(step.dependsOn)) ?? monthKey(step.source.createdAt);
+      postMonth.set(step.id, key);
+    }
+    stepMonth.set(step.id, key);
+    let month = byKey.get(key);
+    if (month === undefined) {
+      month = { key, steps: [], posts: 0, skips: 0, estimate: 0 };
+      byKey.set(key, month);
+    }
+    month.steps.push(position);
+    if (step.type === 'skip') month.skips += 1;
+    else month.posts += 1;
+    month.estimate += estimateHeight(step);
+  });
+  const months = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const account = plan.source;
+  const config: PageConfig = {
+    name: account.displayName ?? account.username ?? 'You',
+    acct: account.username ?? '',
+    urlBase: detectUrlBase(plan),
+    defaultVisibility: plan.options.visibility,
+    maxCharacters: plan.capabilities.maxCharacters,
+    urlCounting: plan.capabilities.urlCounting,
+    charactersReservedPerUrl: plan.capabilities.charactersReservedPerUrl,
+    descriptionLimit: plan.capabilities.descriptionLimit,
+    textFormat: plan.capabilities.textFormat ?? 'plain',
+    backdating: plan.capabilities.backdating !== null,
+    footer: plan.options.footer,
+    reasons: { ...SKIP_REASON_LABELS },
+    archive: { account: account.username, posts: account.posts },
+    decisions: options.decisions ?? null,
+  };
+  return { months, config, stepMonth, contentWarnings };
+}
+
+function postRow(step: PostStep, plan: MigrationPlan, urlBase: string | null, thumbnails: ReadonlyMap<string, string>): PostRow {
+  // Plain assignments rather than object spreads: this runs once per step (100k+).
+  const row = {} as PostRow;
+  setSourceFields(row, step, urlBase);
+  row.p = -1;
+  row.x = step.text;
+  if (step.spoilerText !== null && step.spoilerText !== '') row.w = step.spoilerText;
+  if (step.visibility !== plan.options.visibility) row.v = step.visibility;
+  if (step.language !== null) row.l = step.language;
+  if (step.sensitive) row.n = 1;
+  if (step.media.length > 0) {
+    row.m = step.media.map((m) => {
+      const media: MediaRow = { f: m.file, t: m.mimeType, b: m.bytes, k: m.kind, y: m.key };
+      if (m.altText !== null && m.altText !== '') media.a = m.altText;
+      const u = thumbnails.get(m.key);
+      if (u !== undefined && THUMBNAIL_RE.test(u)) media.u = u;
+      return media;
+    });
+  }
+  if (step.parts > 1) {
+    row.a = step.part;
+    row.b = step.parts;
+  }
+  if (step.scheduledAt !== null) row.h = step.scheduledAt;
+  if (step.quote !== null) {
+    row.q =
+      step.quote.kind === 'step'
+        ? { t: 'step', i: step.quote.stepId, u: step.quote.sourceUrl, nat: step.quote.preferNative && plan.capabilities.supportsQuotes ? 1 : 0 }
+        : { t: 'link', u: step.quote.url };
+  }
+  row.c = step.length;
+  row.f = textFingerprint(step.text);
+  if (step.notes.length > 0) row.o = [...step.notes];
+  if (step.changes && step.changes.length > 0) row.y = step.changes.map((c) => [c.reason, c.from, c.to]);
+  return row;
+}
+
+function skipRow(step: SkipStep, urlBase: string | null): SkipRow {
+  const row = { t: 1 } as SkipRow;
+  setSourceFields(row, step, urlBase);
+  row.r = step.reason;
+  row.e = step.detail;
+  row.x = step.sourceText;
+  if ((INCLUDABLE_REASONS as readonly string[]).includes(step.reason)) row.n = 1;
+  return row;
+}
+
+/** One month's entries (threads and skips), oldest first: built when the month is written, then dropped. */
+function monthRows(plan: MigrationPlan, built: BuiltReport, month: MonthIndex, warnings: ReadonlyMap<StepId, string[]>, thumbnails: ReadonlyMap<string, string>): EntryRow[] {
+  const urlBase = built.config.urlBase;
   interface Thread {
-    readonly root: PostStep;
     readonly row: ThreadRow;
     readonly index: Map<StepId, number>;
   }
   const threadOf = new Map<StepId, Thread>();
-  const stepMonth = new Map<StepId, string>();
-  const entries: { month: string; date: string; order: number; row: EntryRow }[] = [];
-  let order = 0;
-  let contentWarnings = 0;
-
-  for (const step of plan.steps) {
-    // Step ids follow domain/plan.ts StepId (`post:<id>`, `post:<id>#<n>`, `skip:<id>`): stored only
-    // when a (hand-edited) plan departs from that, the page derives them otherwise (~35 bytes a step).
-    const usualId = step.type === 'skip' ? `skip:${step.source.id}` : step.part === 1 ? `post:${step.source.id}` : `post:${step.source.id}#${step.part}`;
-    // Plain assignments rather than object spreads: this loop runs once per step (100k+).
-    const warnings = stepWarnings.get(step.id);
+  const entries: { date: string; order: number; row: EntryRow }[] = [];
+  for (const position of month.steps) {
+    const step = plan.steps[position]!;
+    const stepWarnings = warnings.get(step.id);
     if (step.type === 'skip') {
-      const skip: SkipStep = step;
-      const row = { t: 1 } as SkipRow;
-      setSourceFields(row, step, usualId, urlBase);
-      row.r = skip.reason;
-      row.e = skip.detail;
-      row.x = skip.sourceText;
-      if (warnings) row.g = warnings;
-      const month = monthKey(skip.source.createdAt);
-      stepMonth.set(step.id, month);
-      entries.push({ month, date: skip.source.createdAt, order: order++, row });
+      const row = skipRow(step, urlBase);
+      if (stepWarnings) row.g = stepWarnings;
+      entries.push({ date: step.source.createdAt, order: position, row });
       continue;
     }
-
-    if (step.spoilerText !== null && step.spoilerText !== '') contentWarnings += 1;
+    const row = postRow(step, plan, urlBase, thumbnails);
+    if (stepWarnings) row.g = stepWarnings;
+    const quoted = step.quote?.kind === 'step' ? built.stepMonth.get(step.quote.stepId) : undefined;
+    if (row.q?.t === 'step' && quoted !== undefined) row.q.mo = quoted;
     const parent = step.dependsOn === null ? undefined : threadOf.get(step.dependsOn);
-    const row = {} as PostRow;
-    setSourceFields(row, step, usualId, urlBase);
-    row.p = -1;
-    row.x = step.text;
-    if (step.spoilerText !== null && step.spoilerText !== '') row.w = step.spoilerText;
-    if (step.visibility !== plan.options.visibility) row.v = step.visibility;
-    if (step.language !== null) row.l = step.language;
-    if (step.sensitive) row.n = 1;
-    if (step.media.length > 0) {
-      row.m = step.media.map((m) => {
-        const media: MediaRow = { f: m.file, t: m.mimeType, b: m.bytes, k: m.kind };
-        if (m.altText !== null && m.altText !== '') media.a = m.altText;
-        const u = thumbFor(m);
-        if (u !== undefined) media.u = u;
-        return media;
-      });
-    }
-    if (step.parts > 1) {
-      row.a = step.part;
-      row.b = step.parts;
-    }
-    if (step.scheduledAt !== null) row.h = step.scheduledAt;
-    if (step.quote !== null) {
-      row.q =
-        step.quote.kind === 'step'
-          ? { t: 'step', i: step.quote.stepId, u: step.quote.sourceUrl, nat: step.quote.preferNative && plan.capabilities.supportsQuotes ? 1 : 0 }
-          : { t: 'link', u: step.quote.url };
-    }
-    row.c = step.length;
-    if (step.notes.length > 0) row.o = [...step.notes];
-    if (step.changes && step.changes.length > 0) row.y = step.changes.map((c) => [c.reason, c.from, c.to]);
-    if (warnings) row.g = warnings;
     if (step.dependsOn !== null && parent === undefined) {
       row.o = [...(row.o ?? []), `Replies to ${step.dependsOn}, which is not an earlier post step of this plan: shown as the start of a thread.`];
     }
@@ -321,62 +312,14 @@ function buildReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
       parent.index.set(step.id, parent.row.p.length);
       parent.row.p.push(row);
       threadOf.set(step.id, parent);
-      // A thread is shown whole in the month of its first post, as a thread view would show it.
-      stepMonth.set(step.id, monthKey(parent.root.source.createdAt));
     } else {
-      const thread: Thread = { root: step, row: { t: 0, p: [row] }, index: new Map([[step.id, 0]]) };
+      const thread: Thread = { row: { t: 0, p: [row] }, index: new Map([[step.id, 0]]) };
       threadOf.set(step.id, thread);
-      const month = monthKey(step.source.createdAt);
-      stepMonth.set(step.id, month);
-      entries.push({ month, date: step.source.createdAt, order: order++, row: thread.row });
+      entries.push({ date: step.source.createdAt, order: position, row: thread.row });
     }
   }
-
-  // Quotes of own posts: the page links to the quoted step and needs its month to render it first.
-  for (const entry of entries) {
-    if (entry.row.t !== 0) continue;
-    for (const post of entry.row.p) {
-      if (post.q?.t === 'step') {
-        const mo = stepMonth.get(post.q.i);
-        if (mo !== undefined) post.q.mo = mo;
-      }
-    }
-  }
-
   entries.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.order - b.order));
-  const months: MonthData[] = [];
-  for (const entry of entries) {
-    let month = months[months.length - 1];
-    if (month === undefined || month.key !== entry.month) {
-      month = { key: entry.month, entries: [], posts: 0, skips: 0, estimate: 0 };
-      months.push(month);
-    }
-    month.entries.push(entry.row);
-    if (entry.row.t === 1) {
-      month.skips += 1;
-      month.estimate += 120;
-    } else {
-      for (const post of entry.row.p) {
-        month.posts += 1;
-        // Rough height in CSS pixels, so placeholders keep the scrollbar honest before a month is drawn.
-        month.estimate += 110 + Math.ceil(post.x.length / 60) * 22 + (post.m ? 190 : 0);
-      }
-      month.estimate += 24;
-    }
-  }
-
-  const account = plan.source;
-  const config: PageConfig = {
-    name: account.displayName ?? account.username ?? 'You',
-    acct: account.username ?? '',
-    urlBase,
-    defaultVisibility: plan.options.visibility,
-    maxCharacters: plan.capabilities.maxCharacters,
-    backdating: plan.capabilities.backdating !== null,
-    footer: plan.options.footer,
-    reasons: { ...SKIP_REASON_LABELS },
-  };
-  return { months, config, stepMonth, contentWarnings };
+  return entries.map((e) => e.row);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,8 +465,8 @@ ${extra}
 </header>`;
 }
 
-function renderIndex(months: readonly MonthData[]): string {
-  const years = new Map<string, MonthData[]>();
+function renderIndex(months: readonly MonthIndex[]): string {
+  const years = new Map<string, MonthIndex[]>();
   for (const m of months) {
     const year = m.key.slice(0, 4);
     const list = years.get(year) ?? [];
@@ -563,18 +506,36 @@ function renderToolbar(stats: PlanSummary): string {
 </div>`;
 }
 
-/** Render the report page. Pure: the same plan and options give the same string. */
-export function renderReportHtml(plan: MigrationPlan, options: ReportHtmlOptions): string {
-  const built = buildReport(plan, options);
+/**
+ * The report page in the order it is written: `head` (summary, index, toolbar, one empty section per
+ * month, footer, config), then one JSON block per month from `monthBlock`, then `tail` (the script).
+ * The caller writes the pieces as they come (src/cli/report.ts), reading each month's thumbnails
+ * just before its block, so neither the page nor its images are ever held whole in memory.
+ */
+export interface ReportLayout {
+  readonly head: string;
+  /** Month keys (YYYY-MM), oldest first. */
+  readonly months: readonly string[];
+  /** The images of a month's posts, in plan order (what its thumbnails are read for). */
+  imagesOf(month: string): PlanMedia[];
+  /** A month's `<script type="application/json">` block, with the given thumbnails (media key → data: URI). */
+  monthBlock(month: string, thumbnails: ReadonlyMap<string, string>): string;
+  readonly tail: string;
+}
+
+export function layoutReport(plan: MigrationPlan, options: ReportHtmlOptions): ReportLayout {
+  const built = indexReport(plan, options);
   const { months, config } = built;
+  const byKey = new Map(months.map((m) => [m.key, m]));
+  const warnings = warningsByStep(plan.warnings);
   // The same numbers as the terminal summary and --json (src/plan/summarize-plan.ts).
   const stats = summarizePlan(plan);
   const title = options.title ?? `fledge preview${plan.source.username !== null ? ` — @${plan.source.username}` : ''}`;
   // Constants and base64 hashes only (no quote character): safe in the attribute unescaped.
   const csp = [
     "default-src 'none'",
-    `script-src 'sha256-${sha256(REPORT_CLIENT_SCRIPT)}'`,
-    `style-src 'sha256-${sha256(REPORT_CSS)}'`,
+    `script-src 'sha256-${sha256(options.assets.script)}'`,
+    `style-src 'sha256-${sha256(options.assets.css)}'`,
     'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
@@ -586,9 +547,8 @@ export function renderReportHtml(plan: MigrationPlan, options: ReportHtmlOptions
         `<section class="month" id="m-${m.key}" data-month="${m.key}" data-est="${m.estimate}"><h2 class="month-title">${escapeHtml(monthTitle(m.key))}<span>${formatCount(m.posts)} post${m.posts === 1 ? '' : 's'}${m.skips > 0 ? ` · ${formatCount(m.skips)} skipped` : ''}</span></h2><div class="entries"></div></section>`,
     )
     .join('\n');
-  const data = months.map((m) => `<script type="application/json" id="d-${m.key}">${toScriptJson(m.entries)}</script>`).join('\n');
 
-  return `<!doctype html>
+  const head = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -597,7 +557,7 @@ export function renderReportHtml(plan: MigrationPlan, options: ReportHtmlOptions
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="${escapeHtml(`${plan.createdWith.name} ${plan.createdWith.version}`)}">
 <title>${escapeHtml(title)}</title>
-<style>${REPORT_CSS}</style>
+<style>${options.assets.css}</style>
 </head>
 <body>
 ${renderSummary(plan, built, stats, options)}
@@ -611,9 +571,33 @@ ${months.length === 0 ? '<p class="empty">This plan has no steps.</p>' : section
 </div>
 <footer class="page-footer">Generated ${escapeHtml(options.generatedAt)} by ${escapeHtml(`${plan.createdWith.name} ${plan.createdWith.version}`)} from plan format ${escapeHtml(`${plan.format} v${plan.version}`)}. This page makes no network requests; links open the original posts.</footer>
 <script type="application/json" id="report-config">${toScriptJson(config)}</script>
-${data}
-<script>${REPORT_CLIENT_SCRIPT}</script>
+`;
+  return {
+    head,
+    months: months.map((m) => m.key),
+    imagesOf(key) {
+      const images: PlanMedia[] = [];
+      for (const position of byKey.get(key)?.steps ?? []) {
+        const step = plan.steps[position]!;
+        if (step.type === 'post') for (const m of step.media) if (m.kind === 'image') images.push(m);
+      }
+      return images;
+    },
+    monthBlock(key, thumbnails) {
+      const month = byKey.get(key);
+      const rows = month === undefined ? [] : monthRows(plan, built, month, warnings, thumbnails);
+      return `<script type="application/json" id="d-${key}">${toScriptJson(rows)}</script>\n`;
+    },
+    tail: `<script>${options.assets.script}</script>
 </body>
 </html>
-`;
+`,
+  };
+}
+
+/** The whole page as one string (small plans and tests; the CLI writes the layout's pieces). Pure. */
+export function renderReportHtml(plan: MigrationPlan, options: ReportHtmlOptions): string {
+  const layout = layoutReport(plan, options);
+  const thumbnails = options.mediaThumbnails ?? new Map<string, string>();
+  return layout.head + layout.months.map((key) => layout.monthBlock(key, thumbnails)).join('') + layout.tail;
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { REPORT_CLIENT_SCRIPT, REPORT_CSS } from '../../../src/cli/render/report-assets.js';
+import { loadReportAssets } from '../../../src/cli/report-assets.js';
 import { escapeHtml, renderReportHtml, toScriptJson } from '../../../src/cli/render/report-html.js';
 import { buildPlan, media, postStep, showcasePlan, skipStep, TINY_PNG } from '../../support/plan-builder.js';
 
-const OPTIONS = { generatedAt: '2026-11-27T02:00:00Z' };
+const ASSETS = loadReportAssets();
+const OPTIONS = { generatedAt: '2026-11-27T02:00:00Z', assets: ASSETS };
 
 /** The JSON blocks of a page, parsed, by id. */
 function dataBlocks(html: string): Map<string, unknown> {
@@ -48,11 +49,11 @@ describe('renderReportHtml', () => {
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!;
     const hash = (text: string) => createHash('sha256').update(text).digest('base64');
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain(`script-src 'sha256-${hash(REPORT_CLIENT_SCRIPT)}'`);
-    expect(csp).toContain(`style-src 'sha256-${hash(REPORT_CSS)}'`);
+    expect(csp).toContain(`script-src 'sha256-${hash(ASSETS.script)}'`);
+    expect(csp).toContain(`style-src 'sha256-${hash(ASSETS.css)}'`);
     expect(csp).toContain('img-src data:');
-    expect(html).toContain(`<script>${REPORT_CLIENT_SCRIPT}</script>`);
-    expect(html).toContain(`<style>${REPORT_CSS}</style>`);
+    expect(html).toContain(`<script>${ASSETS.script}</script>`);
+    expect(html).toContain(`<style>${ASSETS.css}</style>`);
     expect(html).not.toMatch(/\s(src|href)="(https?:)?\/\//);
   });
 
