@@ -1,4 +1,4 @@
-import type { JournalRecord } from './journal.js';
+import type { JournalContents, JournalRecord } from './journal.js';
 
 /** What the journal says about one step, folded from its records in order. */
 export interface StepState {
@@ -130,4 +130,23 @@ export function countSteps(state: JournalState): JournalCounts {
     else if (s.firstStartedAt !== null) unconfirmed++;
   }
   return { done, failed, unconfirmed };
+}
+
+/** The decisions an import journal says were applied: the header's, then each 'decision' record in order. */
+export function journaledDecisions(contents: JournalContents): Map<string, string> {
+  const map = new Map(Object.entries(contents.header.decisions ?? {}));
+  for (const r of contents.records) {
+    if (r.type !== 'decision') continue;
+    if (r.digest === null) map.delete(r.step);
+    else map.set(r.step, r.digest);
+  }
+  return map;
+}
+
+/** Steps whose decision differs between the journal and the plan (new, changed or gone), sorted. */
+export function changedDecisions(journaled: ReadonlyMap<string, string>, planned: Readonly<Record<string, string>>): string[] {
+  const changed = new Set<string>();
+  for (const [step, digest] of journaled) if (planned[step] !== digest) changed.add(step);
+  for (const [step, digest] of Object.entries(planned)) if (journaled.get(step) !== digest) changed.add(step);
+  return [...changed].sort();
 }

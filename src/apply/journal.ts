@@ -72,6 +72,11 @@ export interface JournalHeader extends JournalHeaderBase {
   readonly plan: { readonly posts: number; readonly skips: number; readonly source: string | null; readonly digest: string };
   /** For an undo journal: the import journal it reverses. */
   readonly importJournal?: string;
+  /**
+   * Step id → digest of the user's decision applied to it (--decisions, src/plan/decisions.ts) when
+   * the import started; 'decision' records carry later changes. Absent in journals of older fledges.
+   */
+  readonly decisions?: Readonly<Record<string, string>>;
 }
 
 export type JournalRecord =
@@ -109,7 +114,12 @@ export type JournalRecord =
    * A rate-limit window was used up (or answered 429) until `until` (local ms): a resumed run waits
    * for it instead of knocking on a closed door first. `budget` is a governor budget name.
    */
-  | { readonly type: 'limit'; readonly budget: string; readonly until: number; readonly at: number };
+  | { readonly type: 'limit'; readonly budget: string; readonly until: number; readonly at: number }
+  /**
+   * A resumed import went on with changed decisions (--decisions-changed): the decision now applied
+   * to `step` (null: none). It carries a `step`, so a fledge that does not know it skips it.
+   */
+  | { readonly type: 'decision'; readonly step: string; readonly digest: string | null; readonly at: number };
 
 /**
  * A journal read back. The type parameters say what the caller expects to find (posts journals by

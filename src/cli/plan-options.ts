@@ -13,6 +13,8 @@ import type { MigrationPlan } from '../domain/plan.js';
 import type { SourceArchive } from '../domain/source.js';
 import { createInstanceClient, isInstanceError, softwareOf, toCapabilities } from '../instance/index.js';
 import { planMigration } from '../plan/plan-migration.js';
+import { applyDecisions, decisionInputs, parseDecisions } from '../plan/decisions.js';
+import type { DecisionsFile } from '../domain/decisions.js';
 import { resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from '../plan/options.js';
 import type { CliIo } from './io.js';
 import { INPUT_FILE_CAPS, readInputFile } from './read-input-file.js';
@@ -41,13 +43,14 @@ export interface PlanCliOptions {
   minLikes?: string;
   language?: string;
   altText?: string;
+  decisions?: string;
 }
 
 /** Option names that change the plan (a plan file given to import cannot take them). */
 export const PLAN_OPTION_KEYS: readonly (keyof PlanCliOptions)[] = [
   'visibility', 'replies', 'reposts', 'circles', 'unmatchedNotes', 'mentions', 'keepReplyMentions', 'footer', 'footerTemplate',
   'mediaProblems', 'sensitiveCw', 'since', 'until', 'include', 'exclude', 'onlyIds', 'excludeIds', 'minLikes',
-  'language', 'altText',
+  'language', 'altText', 'decisions',
 ];
 
 export function addPlanOptions(command: Command): Command {
@@ -71,7 +74,8 @@ export function addPlanOptions(command: Command): Command {
     .option('--exclude-ids <ids>', 'leave out these post ids (comma-separated, or @FILE with one id per line)')
     .option('--min-likes <n>', 'only posts with at least n likes')
     .option('--language <codes>', 'only posts in these languages (comma-separated, e.g. en,de; "und" = undetermined)')
-    .option('--alt-text <file.csv>', 'alt text for media: CSV with columns "media" (media key, or <post id>/<n>) and "alt"');
+    .option('--alt-text <file.csv>', 'alt text for media: CSV with columns "media" (media key, or <post id>/<n>) and "alt"')
+    .option('--decisions <file.json>', 'apply the choices saved from the report (fledge-decisions.json): posts left out or included, edited texts, alt texts, content warnings, visibility');
 }
 
 function idList(value: string | undefined, flag: string, problems: string[]): string[] | null {
@@ -188,6 +192,12 @@ async function expandIdFile(value: string | undefined, flag: string, cwd: string
   return text.replace(/#.*$/gm, '');
 }
 
+/** `--decisions FILE`: the decisions saved from the report, validated (src/plan/decisions.ts). */
+export async function readDecisionsFile(file: string, cwd: string): Promise<DecisionsFile> {
+  const text = await readInputFile(cwd, file, { what: 'decisions file', code: 'E_DECISIONS_UNREADABLE', hint: 'check the path given to --decisions', maxBytes: INPUT_FILE_CAPS.table });
+  return parseDecisions(text, file);
+}
+
 /** Read the archive (progress on stderr) and plan it. */
 export async function planArchive(
   io: CliIo,
@@ -199,20 +209,28 @@ export async function planArchive(
   return (await readAndPlanArchive(io, archive, options, capabilities, flags)).plan;
 }
 
-/** Like planArchive, and also returns the archive read, for callers that need more of it than the plan. */
+export interface PlannedArchive {
+  readonly plan: MigrationPlan;
+  readonly source: SourceArchive;
+  /** The decisions applied (--decisions), or null. */
+  readonly decisions: DecisionsFile | null;
+}
+
+/** Like planArchive, and also returns the archive read and the decisions, for callers that need more than the plan. */
 export async function readAndPlanArchive(
   io: CliIo,
   archive: string,
   options: PlanCliOptions,
   capabilities: InstanceCapabilities,
   flags: { readonly quiet?: boolean } = {},
-): Promise<{ readonly plan: MigrationPlan; readonly source: SourceArchive }> {
+): Promise<PlannedArchive> {
   const input = toPlanOptionsInput({
     ...options,
     onlyIds: await expandIdFile(options.onlyIds, '--only-ids', io.cwd),
     excludeIds: await expandIdFile(options.excludeIds, '--exclude-ids', io.cwd),
   });
   const altText = options.altText === undefined ? new Map<string, string>() : await readAltTextCsv(options.altText, io.cwd);
+  const decisions = options.decisions === undefined ? null : await readDecisionsFile(options.decisions, io.cwd);
   const archivePath = path.resolve(io.cwd, archive);
   const progress = createProgress(io, { quiet: flags.quiet });
   progress.update('Reading archive…');
@@ -221,13 +239,15 @@ export async function readAndPlanArchive(
       progress.update(`Reading archive… ${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}% (${p.posts.toLocaleString('en-US')} posts)`),
   });
   progress.update(`Planning ${source.posts.length.toLocaleString('en-US')} posts…`);
-  const plan = planMigration(source, input, capabilities, {
+  let plan = planMigration(source, input, capabilities, {
     createdWith: { name: 'fledge', version: VERSION },
     archivePath,
     altText,
+    ...(decisions === null ? {} : { decisions: decisionInputs(decisions) }),
   });
+  if (decisions !== null) plan = applyDecisions(plan, decisions, options.decisions!);
   progress.done();
-  return { plan, source };
+  return { plan, source, decisions };
 }
 
 export interface ResolvedCapabilities {

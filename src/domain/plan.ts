@@ -118,6 +118,8 @@ export interface PostStep {
    * posted, or when the longer address would not fit).
    */
   readonly ownLinks?: readonly OwnPostLink[];
+  /** Digest of the user's decision that changed this step (--decisions), compared when an import resumes. */
+  readonly decision?: string;
 }
 
 export interface OwnPostLink {
@@ -173,6 +175,8 @@ export interface SkipStep {
   readonly detail: string;
   /** The source text, for the report (mentions not rewritten: this is never sent). */
   readonly sourceText: string;
+  /** Digest of the decision that left it out (reason 'excluded'), src/plan/decisions.ts. */
+  readonly decision?: string;
 }
 
 export type PlanStep = PostStep | SkipStep;
@@ -183,6 +187,7 @@ export type PlanWarningCode =
   | 'alt-text-unused' // an alt-text CSV row matched no media in the plan
   | 'thread-rerooted' // a self-reply whose parent is skipped now starts its own thread (or joins an earlier ancestor)
   | 'quote-target-missing' // a quote of an own post that is not imported: the old link is kept
+  | 'decision-not-applied' // a decision (--decisions) that does not match this plan, or that could not be applied
   | 'archive'; // a warning carried over from reading the archive
 
 export interface PlanWarning {

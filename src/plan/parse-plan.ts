@@ -255,6 +255,7 @@ export function parsePlan(input: string | Json, options: { readonly file?: strin
       check(p, where, step, 'reason', (r) => isString(r) && (SKIP_REASONS as readonly string[]).includes(r), `one of ${SKIP_REASONS.join(', ')}`);
       check(p, where, step, 'detail', isString, 'a string');
       check(p, where, step, 'sourceText', isString, 'a string');
+      if (step['decision'] !== undefined) check(p, where, step, 'decision', isString, 'a decision digest (a string)');
       if (isString(id)) seen.set(id, 'skip');
       if (p.list.length === before) out.push(step as unknown as PlanStep);
       return;
@@ -293,6 +294,7 @@ export function parsePlan(input: string | Json, options: { readonly file?: strin
       }
     }
     checkWordChanges(p, where, step, seen);
+    if (step['decision'] !== undefined) check(p, where, step, 'decision', isString, 'a decision digest (a string)');
     const text = step['text'];
     const spoiler = step['spoilerText'];
     if (isString(text) && isNullableString(spoiler) && caps !== null) {

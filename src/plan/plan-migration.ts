@@ -27,6 +27,7 @@ import {
   type Visibility,
 } from '../domain/plan.js';
 import type { SourceArchive, SourcePost, SourcePostKind, TextChange } from '../domain/source.js';
+import type { SourceDecision } from './decisions.js';
 import { checkMedia } from './media.js';
 import { neutraliseMentions, type MentionContext } from './mentions.js';
 import { normaliseDateBound, resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from './options.js';
@@ -44,6 +45,8 @@ export interface PlanMeta {
   readonly archivePath?: string | null;
   /** Alt text by media key or `<post id>/<n>` (1-based), read by the CLI from --alt-text FILE.csv. */
   readonly altText?: ReadonlyMap<string, string>;
+  /** The user's decisions about source posts (--decisions, src/plan/decisions.ts decisionInputs). */
+  readonly decisions?: ReadonlyMap<string, SourceDecision>;
 }
 
 /**
@@ -79,7 +82,7 @@ function sourceRef(post: SourcePost): PlanSourceRef {
 }
 
 /** Origin of the old network (https://twitter.com or https://x.com), read from the post's own URL. */
-function originOf(url: string): string {
+export function originOf(url: string): string {
   const m = /^(https?:\/\/[^/]+)/.exec(url);
   return m === null ? 'https://twitter.com' : m[1]!;
 }
@@ -396,14 +399,23 @@ export function planMigration(
   const quoteReserve =
     2 + (capabilities.urlCounting === 'fixed' ? capabilities.charactersReservedPerUrl : QUOTE_LINK_FULL_LENGTH_RESERVE);
 
-  const skip = (post: SourcePost, reason: SkipReason, detail: string): void => {
-    const step: SkipStep = { type: 'skip', id: skipStepId(post.id), source: sourceRef(post), reason, detail, sourceText: post.text };
+  const skip = (post: SourcePost, reason: SkipReason, detail: string, decision?: string): void => {
+    const step: SkipStep = { type: 'skip', id: skipStepId(post.id), source: sourceRef(post), reason, detail, sourceText: post.text, ...(decision === undefined ? {} : { decision }) };
     steps.push(step);
   };
+  const decisions = meta.decisions ?? new Map<string, SourceDecision>();
+  // A decision's alt text wins over the --alt-text CSV's (both are keyed by media key).
+  const effectiveAlt = new Map(altText);
+  for (const d of decisions.values()) for (const [key, alt] of d.alt) effectiveAlt.set(key, alt.text);
 
   for (const post of posts) {
+    const decided = decisions.get(post.id);
+    if (decided?.exclude !== undefined) {
+      skip(post, 'excluded', 'left out in your decisions (--decisions); include it again in the report', decided.exclude);
+      continue;
+    }
     const classified = classify(post, options, filters);
-    if (classified !== null) {
+    if (classified !== null && decided?.include === undefined) {
       skip(post, classified.reason, classified.detail);
       continue;
     }
@@ -411,9 +423,22 @@ export function planMigration(
     const notes: string[] = [];
     const stepWarnings: PlanWarning[] = [];
     const mentionCtx: MentionContext = { profileOrigin: originOf(post.url) };
+    const decisionChanges: TextChange[] = [];
+    let decision = classified === null ? undefined : decided?.include;
+    if (classified !== null) {
+      notes.push(`included by your decision; it was skipped: ${classified.detail}`);
+      decisionChanges.push({ reason: 'decision-include', from: classified.reason, to: '' });
+    }
 
     // Media (reposts are link posts: the media belong to someone else and stay there).
-    const media = post.kind === 'repost' ? null : checkMedia(post, capabilities, altText);
+    const media = post.kind === 'repost' ? null : checkMedia(post, capabilities, effectiveAlt);
+    for (const m of media?.media ?? []) {
+      const alt = decided?.alt.get(m.key);
+      if (alt === undefined) continue;
+      const before = post.media.find((item) => item.key === m.key)?.altText ?? '';
+      decisionChanges.push({ reason: 'decision-alt-text', from: before, to: m.altText ?? '' });
+      decision ??= alt.digest;
+    }
     if (media !== null && media.problems.length > 0) {
       if (options.mediaProblems === 'skip-post') {
         skip(post, media.problems[0]!.reason, `${media.problems.map((p) => p.message).join('; ')}; --media-problems post-without posts it without`);
@@ -428,7 +453,8 @@ export function planMigration(
     // Text.
     const text = planText(post, { options, capabilities, planned, useFooter, quoteReserve, stepId, warnings: stepWarnings });
     let { body } = text;
-    const { quote, changes } = text;
+    const { quote } = text;
+    const changes = [...text.changes];
     const neutralised = neutraliseMentions(body.trim(), options.mentionStyle, mentionCtx);
     changes.push(...tokenChanges(body.trim(), neutralised, 'mentions-neutralised'));
     body = neutralised;
@@ -491,8 +517,9 @@ export function planMigration(
         allowedMentions: capabilities.supportsAllowedMentions ? [] : null,
         length: part.length,
         notes: n === 1 ? notes : [],
-        ...(n === 1 && changes.length > 0 ? { changes } : {}),
+        ...(n === 1 && changes.length + decisionChanges.length > 0 ? { changes: [...changes, ...decisionChanges] } : {}),
         ...ownLinksIn(part.text, text.ownLinks),
+        ...(decision === undefined ? {} : { decision }),
       };
       steps.push(step);
       previous = step.id;

@@ -6,7 +6,8 @@ import { createEtaTracker, documentedBudgets, finishAt, type ProgressEta } from 
 import { RateGovernor, type BudgetName, type WaitInfo } from '../../apply/governor.js';
 import { SleepAborted } from '../../apply/clock.js';
 import { journalHeaderBase, openJournalWriter, readJournal, refuseSpecialFile, type JournalContents, type JournalHeader } from '../../apply/journal.js';
-import { foldJournal, type JournalState } from '../../apply/journal-state.js';
+import { changedDecisions, foldJournal, journaledDecisions, type JournalState } from '../../apply/journal-state.js';
+import { decisionMap } from '../../plan/decisions.js';
 import { mappingRowsFromJournal, openMappingWriter } from '../../apply/mapping.js';
 import { openArchiveFiles } from '../../archive/io/open-archive-files.js';
 import { readArchiveAccount } from '../../archive/io/read-archive.js';
@@ -43,6 +44,7 @@ export interface ApplyCliOptions extends PlanCliOptions {
   retryFailed?: boolean;
   json?: boolean;
   archive?: string;
+  decisionsChanged?: boolean;
 }
 
 /** The options the real import adds to `fledge import` (called from import.ts). */
@@ -53,6 +55,7 @@ export function addApplyOptions(command: Command): Command {
     .option('--journal <file>', 'the import journal (default: one per archive account and target account under ~/.local/state/fledge/journals)')
     .option('-y, --yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
     .option('--retry-failed', 'also retry posts that failed in an earlier run')
+    .option('--decisions-changed', 'resume an import with other decisions (--decisions) than it started with; posts already sent keep what they were sent with')
     .option('--archive <path>', 'with a plan file: the archive its media are read from (default: the one the plan names; it must be that account\'s archive)');
 }
 
@@ -120,6 +123,8 @@ interface Resume {
   readonly existing: JournalContents | null;
   readonly state: JournalState;
   readonly header: JournalHeader;
+  /** Steps whose decision differs from the journal's, accepted with --decisions-changed: journaled when the run starts. */
+  readonly decisionUpdates: readonly { readonly step: string; readonly digest: string | null }[];
 }
 
 async function importWith(
@@ -135,6 +140,7 @@ async function importWith(
   const target = await preflightTarget(io, options, rawArgs, clock);
   if (target === null) return EXIT.interrupted;
   const { plan, planSource } = await planFor(io, input, options, filePlan, target);
+  refuseStaleDecisions(plan);
   const posts = plan.steps.filter((s): s is PostStep => s.type === 'post');
   if (posts.some((p) => p.media.length > 0) && files === null) {
     throw usageError('E_PLAN_NO_ARCHIVE', `the plan ${input} has media but does not say which archive they come from`, {
@@ -189,6 +195,10 @@ function openResume(io: CommandContext['io'], options: ApplyCliOptions, plan: Mi
     : defaultJournalPath(io, { archiveUser: plan.source.username, archiveId: plan.source.accountId, instance: session.instance, targetAcct: target.acct });
   const existing = readJournal(file);
   if (existing) checkResume(existing.header, { instance: session.instance, targetId: target.account.id, archiveId: plan.source.accountId, file, kind: 'import' });
+  const decisions = decisionMap(plan);
+  const state = foldJournal(existing?.records ?? []);
+  const changed = existing ? changedDecisions(journaledDecisions(existing), decisions) : [];
+  if (changed.length > 0 && options.decisionsChanged !== true) refuseChangedDecisions(file, changed, state);
   const header: JournalHeader = {
     ...journalHeaderBase('import', {
       now,
@@ -199,8 +209,31 @@ function openResume(io: CommandContext['io'], options: ApplyCliOptions, plan: Mi
       rateLimits: target.caps.rateLimits,
     }),
     plan: { posts: posts.length, skips: plan.steps.length - posts.length, source: planSource, digest: planDigest(plan) },
+    decisions,
   };
-  return { file, existing, state: foldJournal(existing?.records ?? []), header };
+  return { file, existing, state, header, decisionUpdates: changed.map((step) => ({ step, digest: decisions[step] ?? null })) };
+}
+
+/** A resume whose decisions differ from the journal's stops, naming the steps (and those already posted). */
+function refuseChangedDecisions(file: string, changed: readonly string[], state: JournalState): never {
+  const posted = changed.filter((step) => state.steps.get(step)?.status === 'done');
+  const shown = changed.slice(0, 20).map((step) => `  ${step}${state.steps.get(step)?.status === 'done' ? ' (already posted: the change cannot reach it)' : ''}`);
+  if (changed.length > 20) shown.push(`  … and ${changed.length - 20} more`);
+  throw usageError('E_DECISIONS_CHANGED', `the decisions differ from the ones this import started with (journal ${file}) on ${changed.length} step${changed.length === 1 ? '' : 's'}${posted.length > 0 ? `, ${posted.length} of them already posted` : ''}:\n${shown.join('\n')}`, {
+    file,
+    hint: 'resume with the decisions file the import started with, or add --decisions-changed to go on with these (posts already sent keep what they were sent with)',
+  });
+}
+
+/** A real import never sends a plan in which a decision did not land: the user would get what they changed back. */
+function refuseStaleDecisions(plan: MigrationPlan): void {
+  const stale = plan.warnings.filter((w) => w.code === 'decision-not-applied');
+  if (stale.length === 0) return;
+  const shown = stale.slice(0, 20).map((w) => `  ${w.message}`);
+  if (stale.length > 20) shown.push(`  … and ${stale.length - 20} more`);
+  throw usageError('E_DECISIONS_STALE', `${stale.length} decision${stale.length === 1 ? '' : 's'} do not match this plan, so the import would not post what you chose:\n${shown.join('\n')}`, {
+    hint: 'make the report again (fledge import <archive> --dry-run --report preview.html --decisions <file>), redo those decisions there and save them, or delete those entries from the decisions file',
+  });
 }
 
 /** What will happen and how long it takes, then the confirmation: an exit code to stop with, or null to go on. */
@@ -284,6 +317,7 @@ async function applyImport(
     hint: 'check that the journal folder is writable and not full (nothing was sent yet)',
   });
   const journal = openJournalWriter(resume.file, resume.header);
+  for (const update of resume.decisionUpdates) journal.append({ type: 'decision', step: update.step, digest: update.digest, at: clock.now() });
   const mapping = openMapping(journal, resume);
   const progress = createProgress(io, { quiet: false, intervalMs: 15_000 });
   let lastProgress: ImportProgress | null = null;

@@ -11,6 +11,8 @@ import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-
 import { peopleReportSections, readPeopleReportSections } from '../people-sections.js';
 import { writeReport } from '../report.js';
 import type { ReportSection } from '../render/report-html.js';
+import type { DecisionsFile } from '../../domain/decisions.js';
+import { countDecisions } from '../../plan/decisions.js';
 
 export interface ImportCommandOptions extends PlanCliOptions {
   dryRun?: boolean;
@@ -35,6 +37,7 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
   let plan: MigrationPlan;
   let target: string;
   let people: ReportSection[] | undefined;
+  let decisions: DecisionsFile | null = null;
   if (await isPlanFile(io, input)) {
     if (hasPlanOptions(options)) {
       throw usageError('E_USAGE', `${input} is a plan file: planning options (--since, --replies …) only apply when planning from an archive`, {
@@ -53,6 +56,7 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
     const resolved = await resolveCapabilities(io, options.instance);
     const read = await readAndPlanArchive(io, input, options, resolved.capabilities, { quiet: options.json === true });
     plan = read.plan;
+    decisions = read.decisions;
     // The archive was just read to plan it: take the people part of the report from it now, and let
     // the archive model go before the report is written (it is as large as the plan).
     if (options.report !== undefined) people = peopleReportSections(read.source);
@@ -62,10 +66,10 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
   if (options.report !== undefined) {
     // Only a plan file sends the people part back to the archive it names.
     people ??= plan.source.archivePath ? await readPeopleReportSections(plan.source.archivePath) : [];
-    const report = await writeReport(io, options.report, plan, { extraSections: people });
+    const report = await writeReport(io, options.report, plan, { extraSections: people, decisions });
     io.stderr.write(`Report written to ${report.file} (${Math.ceil(report.bytes / 1024).toLocaleString('en-US')} KB): open it in a browser.\n`);
   }
-  if (options.json) io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary }, null, 2)}\n`);
+  if (options.json) io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary, decisions: countDecisions(plan) }, null, 2)}\n`);
   else io.stdout.write(renderPlanSummary(plan, summary, { target }));
   return { plan, summary };
 }

@@ -3,6 +3,7 @@
  * with the option that would include them), warnings, and the rate-limit ETA. Pure: plan + summary in,
  * string out (the HTML report is a separate renderer).
  */
+import { countDecisions } from '../../plan/decisions.js';
 import type { InstanceCapabilities } from '../../domain/capabilities.js';
 import type { MigrationPlan, PlanWarningCode, SkipReason } from '../../domain/plan.js';
 import { formatDuration, type BudgetName } from '../../plan/estimate.js';
@@ -40,6 +41,7 @@ const WARNING_TEXT: Record<PlanWarningCode, string> = {
   'alt-text-unused': 'alt-text entries that matched no media',
   'thread-rerooted': 'replies whose parent is skipped (thread re-rooted)',
   'quote-target-missing': 'quotes of own posts that are not imported (old link kept)',
+  'decision-not-applied': 'decisions (--decisions) that do not match this plan: not applied',
   archive: 'archive reader warnings',
 };
 
@@ -79,6 +81,27 @@ function row(label: string, text: string): string {
 }
 
 const INDENT = ' '.repeat(11);
+
+/** The decisions applied (--decisions), by kind, and each one not applied, by step. */
+function decisionLines(plan: MigrationPlan, row: (label: string, value: string) => string): string[] {
+  const c = countDecisions(plan);
+  if (c === null) return [];
+  const kinds: [number, string, string][] = [
+    [c.excluded, 'left out', 'left out'],
+    [c.included, 'included', 'included'],
+    [c.texts, 'text edited', 'texts edited'],
+    [c.altTexts, 'alt text', 'alt texts'],
+    [c.contentWarnings, 'content warning', 'content warnings'],
+    [c.sensitive, 'marked sensitive or not', 'marked sensitive or not'],
+    [c.visibility, 'visibility changed', 'visibilities changed'],
+  ];
+  const parts = kinds.filter(([count]) => count > 0).map(([count, one, many]) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`);
+  const lines = [row('Decisions', `${parts.length > 0 ? parts.join(', ') : 'none applied'}${c.notApplied > 0 ? `; ${c.notApplied.toLocaleString('en-US')} not applied:` : ''}`)];
+  const stale = plan.warnings.filter((w) => w.code === 'decision-not-applied');
+  for (const w of stale.slice(0, 20)) lines.push(`${INDENT}${w.message}`);
+  if (stale.length > 20) lines.push(`${INDENT}… and ${(stale.length - 20).toLocaleString('en-US')} more (in the report's warnings)`);
+  return lines;
+}
 
 export function renderPlanSummary(plan: MigrationPlan, s: PlanSummary, ctx: PlanSummaryContext): string {
   const lines: string[] = [];
@@ -121,6 +144,7 @@ export function renderPlanSummary(plan: MigrationPlan, s: PlanSummary, ctx: Plan
   lines.push(row('Dates', dates));
   lines.push(row('Mentions', `rewritten (${plan.options.mentionStyle}) so nobody is notified${caps.supportsAllowedMentions ? '; sent with allowed_mentions: []' : ''}`));
   lines.push(row('Text', TEXT_FORMAT[caps.textFormat ?? 'plain']));
+  lines.push(...decisionLines(plan, row));
 
   lines.push(row('Skipped', n(s.skipped)));
   const reasons = (Object.entries(s.skippedByReason) as [SkipReason, number][]).filter(([, c]) => c > 0);
