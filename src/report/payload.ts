@@ -7,7 +7,8 @@
  * Short keys: a 100k-post archive is ~100k entries, and every byte counts toward the page's size and
  * parse time. Optional keys are omitted at their default.
  */
-import type { SkipReason, Visibility } from '../domain/plan.js';
+import type { MentionStyle, SkipReason, Visibility } from '../domain/plan.js';
+import type { LengthRules } from '../plan/length.js';
 
 /**
  * A media item: f file, t MIME type, b bytes, k kind, a alt text, u thumbnail data: URI, y media key
@@ -87,10 +88,12 @@ export interface PageConfig {
   urlBase: string | null;
   defaultVisibility: Visibility;
   maxCharacters: number;
-  /** Length rules for the live count of edited text (src/plan/length.ts LengthRules). */
-  urlCounting: 'fixed' | 'full';
-  charactersReservedPerUrl: number;
+  /** The server's length rules, for the live count of edited text (src/plan/length.ts). */
+  rules: LengthRules;
+  /** Longest alt text the server takes. */
   descriptionLimit: number;
+  /** How an edited text's mentions are neutralised (the planner's own rule, src/plan/mentions.ts). */
+  mentionStyle: MentionStyle;
   textFormat: 'plain' | 'plain-content-type' | 'markdown';
   backdating: boolean;
   footer: string;

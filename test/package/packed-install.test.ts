@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** What a clean clone has that the build and the package need; node_modules is linked, not copied. */
-const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'src'];
+const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'src', 'scripts'];
 
 /** npm's own variables of the `npm test` that runs this file would leak into the nested npm calls. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -67,6 +67,9 @@ describe('the packed and installed package', () => {
     expect(files).toContain('bin/fledge.js');
     expect(files).toContain('dist/cli/main.js');
     expect(files).toContain('dist/cli/commands/import.js');
+    // The report page's script and stylesheet, bundled at build time (scripts/bundle-report.js).
+    expect(files).toContain('dist/report/page.js');
+    expect(files).toContain('dist/report/page.css');
     expect(files).toContain('package.json');
     expect(files.filter((f) => /^(src|test|fixtures|bench|scripts)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'))).toEqual([]);
     expect(fs.readFileSync(path.join(ROOT, 'bin/fledge.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
@@ -74,7 +77,7 @@ describe('the packed and installed package', () => {
 
   it('keeps development tools out of the dependencies', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const devOnly = ['typescript', 'vitest', 'eslint', 'playwright-core', 'yazl', 'fast-check'];
+    const devOnly = ['typescript', 'vitest', 'eslint', 'playwright-core', 'yazl', 'fast-check', 'esbuild', 'markdown-it'];
     expect(Object.keys(pkg.dependencies).filter((d) => devOnly.includes(d) || d.startsWith('@types/'))).toEqual([]);
   });
 

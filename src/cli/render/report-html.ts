@@ -12,6 +12,7 @@ import type {
 import { SKIP_REASONS } from '../../domain/plan.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
+import { countDecisions } from '../../plan/decisions.js';
 import { INCLUDABLE_REASONS, textFingerprint, type DecisionsFile } from '../../domain/decisions.js';
 import type { EntryRow, MediaRow, PageConfig, PostRow, SkipRow, ThreadRow } from '../../report/payload.js';
 
@@ -174,10 +175,13 @@ function setSourceFields(row: PostRow | SkipRow, step: PlanStep, urlBase: string
   if (step.source.kind !== 'original') row.k = step.source.kind;
 }
 
-/** Rough height in CSS pixels, so placeholders keep the scrollbar honest before a month is drawn. */
+/**
+ * Rough height in CSS pixels, so placeholders keep the scrollbar honest before a month is drawn
+ * (each post and includable skip carries a row of curation buttons, ~36 px).
+ */
 function estimateHeight(step: PlanStep): number {
-  if (step.type === 'skip') return 120;
-  return 110 + Math.ceil(step.text.length / 60) * 22 + (step.media.length > 0 ? 190 : 0);
+  if (step.type === 'skip') return (INCLUDABLE_REASONS as readonly string[]).includes(step.reason) ? 156 : 120;
+  return 146 + Math.ceil(step.text.length / 60) * 22 + (step.media.length > 0 ? 190 : 0);
 }
 
 /**
@@ -221,9 +225,15 @@ function indexReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     urlBase: detectUrlBase(plan),
     defaultVisibility: plan.options.visibility,
     maxCharacters: plan.capabilities.maxCharacters,
-    urlCounting: plan.capabilities.urlCounting,
-    charactersReservedPerUrl: plan.capabilities.charactersReservedPerUrl,
+    rules: {
+      lengthUnit: plan.capabilities.lengthUnit,
+      urlCounting: plan.capabilities.urlCounting,
+      charactersReservedPerUrl: plan.capabilities.charactersReservedPerUrl,
+      mentionCounting: plan.capabilities.mentionCounting,
+      maxCharacters: plan.capabilities.maxCharacters,
+    },
     descriptionLimit: plan.capabilities.descriptionLimit,
+    mentionStyle: plan.options.mentionStyle,
     textFormat: plan.capabilities.textFormat ?? 'plain',
     backdating: plan.capabilities.backdating !== null,
     footer: plan.options.footer,
@@ -426,6 +436,20 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSumma
   ];
   if (stats.splitPosts > 0) facts.push(['Long posts', `${formatCount(stats.splitPosts)} split into numbered threads`]);
   if (built.contentWarnings > 0) facts.push(['Content warnings', formatCount(built.contentWarnings)]);
+  const decided = countDecisions(plan);
+  if (decided !== null) {
+    const kinds = [
+      [decided.excluded, 'left out'],
+      [decided.included, 'included'],
+      [decided.texts, 'texts edited'],
+      [decided.altTexts, 'alt texts'],
+      [decided.contentWarnings, 'content warnings'],
+      [decided.sensitive, 'sensitive flags'],
+      [decided.visibility, 'visibilities'],
+    ] as const;
+    const applied = kinds.filter(([n]) => n > 0).map(([n, what]) => `${formatCount(n)} ${what}`);
+    facts.push(['Your decisions', `${applied.length > 0 ? applied.join(', ') : 'none applied'}${decided.notApplied > 0 ? `; ${formatCount(decided.notApplied)} not applied (see the warnings)` : ''}`]);
+  }
 
   const planWarnings = plan.warnings.filter((w) => w.stepId === null);
   const stepWarnings = plan.warnings.filter((w) => w.stepId !== null);
@@ -501,6 +525,15 @@ function renderToolbar(stats: PlanSummary): string {
 <label><input type="checkbox" id="show-skips" checked> Skipped</label>
 <select id="skip-reason" aria-label="Skip reason"><option value="">All skip reasons</option>${options}</select>
 <label><input type="checkbox" id="only-flagged"> With warnings only</label>
+</div>
+<div class="toolbar-row curation" aria-label="Your decisions">
+<span id="change-count" class="change-count" aria-live="polite">No changes</span>
+<button type="button" id="save-decisions" title="Download your decisions as fledge-decisions.json, for fledge import --decisions">Save decisions</button>
+<button type="button" id="save-alt-csv" title="Download every alt text as a CSV, for fledge import --alt-text">Alt text CSV</button>
+<button type="button" id="load-decisions" title="Open a fledge-decisions.json saved before">Load…</button>
+<input type="file" id="load-decisions-file" accept=".json,application/json" hidden>
+<button type="button" id="clear-decisions" title="Undo every change made in this page">Undo all</button>
+<span id="curation-status" class="curation-status" aria-live="polite"></span>
 </div>
 <div id="results" class="results" hidden></div>
 </div>`;

@@ -4,6 +4,8 @@
  * It reads the page's inert JSON blocks and draws the timeline; it loads nothing from the network.
  */
 import type { PageConfig } from '../payload.js';
+import { createCuration } from './curation.js';
+import { DecisionStore } from './decisions-store.js';
 import { createRenderer } from './render.js';
 import { createSearch } from './search.js';
 import { createTimeline } from './timeline.js';
@@ -40,9 +42,11 @@ function wireFilters(main: HTMLElement): { showOnlySkips(reason: string): void }
 function start(): void {
   const cfg = readConfig();
   const main = document.getElementById('timeline')!;
-  const render = createRenderer(cfg, { post: () => undefined, skip: () => undefined });
+  const curation = createCuration(cfg, new DecisionStore(cfg));
+  const render = createRenderer(cfg, curation.hooks);
   const timeline = createTimeline(render);
-  const search = createSearch(timeline, () => undefined);
+  const search = createSearch(timeline, curation.searchActions);
+  curation.attach(render, timeline);
   const filters = wireFilters(main);
 
   document.addEventListener('click', (ev) => {

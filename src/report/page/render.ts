@@ -3,6 +3,7 @@
  */
 import type { MediaRow, PageConfig, PostRow, SkipRow, ThreadRow } from '../payload.js';
 import { postRowId, skipRowId } from '../payload.js';
+import { unescapeMarkdown } from '../../plan/markdown-escape.js';
 import { el, extLink, formatBytes, formatDate, linkify, pill } from './dom.js';
 
 const VIS: Record<string, string> = { public: 'Public', unlisted: 'Unlisted', private: 'Followers only' };
@@ -22,10 +23,12 @@ const CHANGE: Record<string, string> = {
   'decision-include': 'Included by you, was skipped',
 };
 
-/** Called on each drawn post and skip, so the curation controls can be attached (curation.ts). */
+/** How the curation (curation.ts) takes part in drawing: the row as decided, and controls on each post, skip and thread. */
 export interface RenderHooks {
+  view(row: PostRow): PostRow;
   post(article: HTMLElement, row: PostRow): void;
   skip(article: HTMLElement, row: SkipRow): void;
+  thread(box: HTMLElement, row: ThreadRow): void;
 }
 
 export interface Renderer {
@@ -108,7 +111,8 @@ export function createRenderer(cfg: PageConfig, hooks: RenderHooks): Renderer {
       body.appendChild(cw);
       content.hidden = true;
     }
-    content.appendChild(linkify(el('div', 'text'), post.x));
+    // A Markdown server (Hollo) is sent the text with the planner's escapes; it shows it without them.
+    content.appendChild(linkify(el('div', 'text'), cfg.textFormat === 'markdown' ? unescapeMarkdown(post.x) : post.x));
     if (post.m) content.appendChild(renderMedia(post, post.m));
     if (post.q && post.q.t === 'step') {
       const q = el('div', 'quote');
@@ -139,7 +143,8 @@ export function createRenderer(cfg: PageConfig, hooks: RenderHooks): Renderer {
     return meta;
   }
 
-  function renderPost(post: PostRow): HTMLElement {
+  function renderPost(row: PostRow): HTMLElement {
+    const post = hooks.view(row);
     const id = postRowId(post);
     const a = el('article', 'post');
     a.id = id;
@@ -170,7 +175,7 @@ export function createRenderer(cfg: PageConfig, hooks: RenderHooks): Renderer {
     }
     if (post.g) body.appendChild(list('warns', post.g));
     a.appendChild(body);
-    hooks.post(a, post);
+    hooks.post(a, row);
     return a;
   }
 
@@ -204,6 +209,7 @@ export function createRenderer(cfg: PageConfig, hooks: RenderHooks): Renderer {
         into.appendChild(replies[i]!);
       }
     });
+    hooks.thread(box, th);
     return box;
   }
 
