@@ -1,13 +1,14 @@
-// Bench section "report" (issue 3, item 5): the HTML dry-run report of the 100k-tweet archive — its
-// size, the time to write it, and its load time in Chromium beside a baseline page of the same size.
+// Bench section "report": the HTML dry-run report — its memory beside `inspect`, its size, and its
+// load time in Chromium beside a baseline page of the same size.
 //
-//   - write:    `fledge import <zip> --dry-run --report FILE` under GNU time (wall, peak RSS); this
-//               includes reading and planning the archive, which the planning section measures alone.
+//   - memory:   `fledge import <zip> --dry-run --report FILE` and `fledge inspect <zip>` under GNU time,
+//               interleaved, for the 100k and the 400k (8-part) archives (issue 12 item 4: the dry run with
+//               the report at most 1.3× inspect's peak RSS, and no more on the 400k archive than on the 100k).
 //   - load:     Debian's Chromium (playwright-core), a fresh page per run: navigation start → the first
-//               month section drawn (the page's own `performance.mark('fledge:first-section')`).
+//               month section drawn (the page's own `performance.mark('fledge:first-section')`), 100k report.
 //   - baseline: a static page of the same byte size (one inert JSON block, a paragraph and a script
 //               that marks when it runs): the cost of reading and parsing that many bytes at all.
-// Target (issue 3 "Done when"): the 100k report loads in under 3 seconds on this machine.
+// Targets: the 100k report's first month drawn in under 1 second (issue 12; issue 3 asked for 3).
 //
 // Run alone: `npm run build && node bench/report.js [archive.zip]`; from bench/run.js: REPORT_SECTION.
 import fs from 'node:fs';
@@ -21,7 +22,9 @@ const OUT = path.join(ROOT, 'bench', 'out');
 const CHROMIUM = process.env.FLEDGE_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
-const LOAD_TARGET_SECONDS = 3;
+const LOAD_TARGET_SECONDS = 1;
+/** Dry run with the report, peak RSS / inspect's peak RSS on the same archive (issue 12). */
+const MEMORY_TARGET = 1.3;
 
 /** A page of exactly `bytes` bytes that does nothing but carry inert data and mark when its script runs. @param {number} bytes */
 function baselinePage(bytes) {
@@ -60,6 +63,47 @@ async function loadSeconds(context, file, expression) {
 }
 
 /**
+ * Peak RSS of `inspect` and of the dry run with the report, interleaved, on the 100k and 400k archives.
+ * Returns the 100k dry-run samples (their report is the one the load part opens).
+ * @param {{ archives: { label: string, tweets: number, zip: string }[] }} ctx @param {number} runs
+ * @param {(s: string) => void} log @param {any[]} rows
+ * @param {{ label: string, value: number, limit: number, pass: boolean }[]} checks @param {string[]} notes
+ * @returns {Promise<Sample[]>}
+ */
+async function memoryBeside(ctx, runs, log, rows, checks, notes) {
+  /** @type {Record<string, { inspect: Sample[], report: Sample[] }>} */ const by = {};
+  for (const archive of ctx.archives.filter((a) => a.label === '100k' || a.label === '400k')) {
+    const report = path.join(OUT, `report-${archive.label}.html`);
+    const tools = {
+      inspect: [process.execPath, 'bin/fledge.js', 'inspect', archive.zip],
+      report: [process.execPath, 'bin/fledge.js', 'import', archive.zip, '--dry-run', '--report', report],
+    };
+    const got = (by[archive.label] = { inspect: [], report: [] });
+    for (let i = 0; i < runs; i++) {
+      for (const [tool, cmd] of /** @type {['inspect' | 'report', string[]][]} */ (Object.entries(tools))) {
+        const r = await measure(cmd);
+        if (r.exit !== 0) throw new Error(`fledge ${tool} failed on ${archive.label} (exit ${r.exit}):\n${r.stderr.slice(-2000)}`);
+        got[tool].push(r);
+        log(`  ${archive.label} ${tool === 'report' ? 'dry run + report' : 'inspect'} run ${i + 1}/${runs}: ${r.wall.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB`);
+      }
+    }
+    for (const [tool, samples] of Object.entries(got)) {
+      rows.push({ archive: archive.label, tool: tool === 'report' ? 'dry run + report' : 'inspect', tweets: archive.tweets, wall: median(samples.map((s) => s.wall)), rssMb: median(samples.map((s) => s.rssMb)), samples });
+    }
+    const ratio = median(got.report.map((s) => s.rssMb)) / median(got.inspect.map((s) => s.rssMb));
+    checks.push({ label: `${archive.label} dry run + report / inspect, peak RSS`, value: ratio, limit: MEMORY_TARGET, pass: ratio <= MEMORY_TARGET });
+  }
+  const small = by['100k'];
+  const large = by['400k'];
+  if (small && large) {
+    const grow = median(large.report.map((s) => s.rssMb)) / median(small.report.map((s) => s.rssMb));
+    checks.push({ label: 'dry run + report peak RSS, 400k / 100k', value: grow, limit: 1, pass: grow <= 1 });
+    notes.push('The dry run holds the archive model and the whole plan while planning (src/plan/plan-migration.ts), so its peak grows with the archive; the report itself is written month by month (src/cli/report.ts).');
+  }
+  return small?.report ?? [];
+}
+
+/**
  * @param {{ archives: { label: string, tweets: number, zip: string }[] }} ctx
  * @param {{ runs?: number, log?: (s: string) => void }} [options]
  */
@@ -69,28 +113,23 @@ export async function runReportBench(ctx, options = {}) {
   /** @type {any[]} */ const rows = [];
   /** @type {{ label: string, value: number, limit: number, pass: boolean }[]} */ const checks = [];
   /** @type {string[]} */ const notes = [];
-  const archive = ctx.archives.find((a) => a.label === '100k') ?? ctx.archives[0];
-  if (!archive) return { rows, checks, notes: ['no archive to build a report from'] };
+  const archive = ctx.archives.find((a) => a.label === '100k');
+  if (!archive) return { rows, checks, notes: ['the report section needs the 100k archive (BENCH_ARCHIVES=100k,400k)'] };
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'report.js'))) {
     return { rows, checks, notes: ['dist/cli/report.js is missing: run `npm run build` first'] };
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    return { rows, checks, notes: [`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLEDGE_CHROMIUM): report load not measured`] };
   }
   fs.mkdirSync(OUT, { recursive: true });
   const report = path.join(OUT, `report-${archive.label}.html`);
   const baseline = path.join(OUT, `report-${archive.label}-baseline.html`);
 
-  /** @type {Sample[]} */ const writes = [];
-  for (let i = 0; i < runs; i++) {
-    const r = await measure([process.execPath, 'bin/fledge.js', 'import', archive.zip, '--dry-run', '--report', report]);
-    if (r.exit !== 0) throw new Error(`fledge import --dry-run --report failed on ${archive.label} (exit ${r.exit}):\n${r.stderr.slice(-2000)}`);
-    writes.push(r);
-    log(`  ${archive.label} dry run + report run ${i + 1}/${runs}: ${r.wall.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB`);
+  const writes = await memoryBeside(ctx, runs, log, rows, checks, notes);
+  if (writes.length === 0) return { rows, checks, notes };
+  if (!fs.existsSync(CHROMIUM)) {
+    notes.push(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLEDGE_CHROMIUM): report load not measured`);
+    return { rows, checks, notes };
   }
   const bytes = fs.statSync(report).size;
   fs.writeFileSync(baseline, baselinePage(bytes));
-  rows.push({ archive: archive.label, tool: 'dry run + report', tweets: archive.tweets, wall: median(writes.map((s) => s.wall)), rssMb: median(writes.map((s) => s.rssMb)), samples: writes });
 
   const { chromium } = await import('playwright-core');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fledge-bench-chromium-'));

@@ -133,6 +133,14 @@ export function hasPlanOptions(o: PlanCliOptions): boolean {
   return PLAN_OPTION_KEYS.some((k) => o[k] !== undefined);
 }
 
+/** A plan file is used as it is: planning options given with one would be silently ignored, so they are refused. */
+export function refusePlanOptionsWithPlanFile(input: string, o: PlanCliOptions): void {
+  if (!hasPlanOptions(o)) return;
+  throw usageError('E_USAGE', `${input} is a plan file: planning options (--since, --replies, --decisions …) only apply when planning from an archive`, {
+    hint: 'edit the plan file, or make a new one with `fledge plan <archive> [options] --out plan.json`',
+  });
+}
+
 const MEDIA_COLUMNS = ['media', 'media_key', 'key'];
 const ALT_COLUMNS = ['alt', 'alt_text', 'description'];
 

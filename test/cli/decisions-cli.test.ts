@@ -88,6 +88,14 @@ describe('--decisions in the real import', () => {
     return runCli(['import', ARCHIVE, '--instance', server.url, '--journal', path.join(dir, 'import.journal'), '--yes', '--decisions', decisions, ...extra], { env });
   }
 
+  it('refuses --decisions with a plan file instead of ignoring it', async () => {
+    const planFile = path.join(dir, 'plan.json');
+    await runCli(['plan', ARCHIVE, '--out', planFile]);
+    const r = await runCli(['import', planFile, '--instance', 'http://127.0.0.1:9', '--yes', '--decisions', writeDecisions('d.json', [])], { env: { HOME: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is a plan file: planning options (--since, --replies, --decisions …) only apply when planning from an archive');
+  });
+
   it('sends nothing when a decision does not match the plan', async () => {
     const r = await importWith(writeDecisions('stale.json', [{ step: LUNCH, text: 'x', base: '00000000000000' }]));
     expect(r.code).toBe(2);

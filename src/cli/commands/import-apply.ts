@@ -22,7 +22,7 @@ import { backoffScale, cliClock, connect, withPreflightRetry, defaultJournalPath
 import { serializePlanChunks } from '../../plan/serialize-plan.js';
 import { writeFileAtomic } from '../write-file.js';
 import type { CommandContext } from '../context.js';
-import { planArchive, type PlanCliOptions } from '../plan-options.js';
+import { planArchive, refusePlanOptionsWithPlanFile, type PlanCliOptions } from '../plan-options.js';
 import { isPlanFile, readPlanFile } from '../plan-file.js';
 import { confirm } from '../confirm.js';
 import { createProgress } from '../progress.js';
@@ -63,6 +63,7 @@ export async function runImportApply(ctx: CommandContext, input: string, options
   const { io } = ctx;
   // Inputs first, before any network call (house style): a plan file is parsed, an archive opened.
   const planFile = await isPlanFile(io, input);
+  if (planFile) refusePlanOptionsWithPlanFile(input, options);
   const readPlan = planFile ? await readPlanFile(io, input) : null;
   // --archive replaces the plan's archive path everywhere (summary, journal, media), after the checks below.
   const filePlan = readPlan && options.archive !== undefined ? { ...readPlan, source: { ...readPlan.source, archivePath: path.resolve(io.cwd, options.archive) } } : readPlan;

@@ -4,7 +4,7 @@ import type { MigrationPlan } from '../../domain/plan.js';
 import { parsePlan } from '../../plan/parse-plan.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { action, withJson, type CommandContext } from '../context.js';
-import { addPlanOptions, hasPlanOptions, readAndPlanArchive, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
+import { addPlanOptions, readAndPlanArchive, refusePlanOptionsWithPlanFile, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
 import { isPlanFile, readPlanFile } from '../plan-file.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
@@ -39,11 +39,7 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
   let people: ReportSection[] | undefined;
   let decisions: DecisionsFile | null = null;
   if (await isPlanFile(io, input)) {
-    if (hasPlanOptions(options)) {
-      throw usageError('E_USAGE', `${input} is a plan file: planning options (--since, --replies …) only apply when planning from an archive`, {
-        hint: 'edit the plan file, or make a new one with `fledge plan <archive> [options] --out plan.json`',
-      });
-    }
+    refusePlanOptionsWithPlanFile(input, options);
     plan = await readPlanFile(io, input);
     target = 'as recorded in the plan';
     if (options.instance !== undefined) {
