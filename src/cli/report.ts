@@ -199,11 +199,12 @@ export async function writeReport(io: CliIo, target: string, plan: MigrationPlan
     const pieces = async function* (): AsyncGenerator<string> {
       yield layout.head;
       for (const month of layout.months) {
-        const wanted = source.files === null ? [] : layout.imagesOf(month).flatMap((m) => {
+        const wanted = new Map<string, { key: string; entry: string }>();
+        for (const m of source.files === null ? [] : layout.imagesOf(month)) {
           const entry = source.chosen.get(m.key);
-          return entry === undefined ? [] : [{ key: m.key, entry }];
-        });
-        const read = source.files === null ? new Map<string, string | null>() : await readThumbnails(source.files, wanted, limits.maxImageBytes);
+          if (entry !== undefined) wanted.set(m.key, { key: m.key, entry });
+        }
+        const read = source.files === null ? new Map<string, string | null>() : await readThumbnails(source.files, [...wanted.values()], limits.maxImageBytes);
         const thumbnails = new Map<string, string>();
         for (const [key, uri] of read) {
           if (uri === null) unreadable += 1;

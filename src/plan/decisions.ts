@@ -27,8 +27,7 @@ import type { MigrationPlan, PlanStep, PlanWarning, PostStep, StepId, Visibility
 import type { TextChange } from '../domain/source.js';
 import { countStatusLength } from './length.js';
 import { escapeMarkdown } from './markdown-escape.js';
-import { neutraliseMentions } from './mentions.js';
-import { originOf } from './plan-migration.js';
+import { neutraliseMentions, originOf } from './mentions.js';
 
 /** Caps on what a decisions file may hold (it is untrusted input). */
 export const DECISIONS_LIMITS = { entries: 500_000, textChars: 100_000, altChars: 10_000, altPerStep: 16 } as const;

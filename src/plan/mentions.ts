@@ -44,6 +44,12 @@ export interface MentionContext {
   readonly profileOrigin: string;
 }
 
+/** Origin of the old network (https://twitter.com or https://x.com), read from the post's own URL: the profile links of mentions ('link' style) point there. */
+export function originOf(url: string): string {
+  const m = /^(https?:\/\/[^/]+)/.exec(url);
+  return m === null ? 'https://twitter.com' : m[1]!;
+}
+
 /** Every substring Mastodon would resolve as a mention, in order. */
 export function findResolvableMentions(text: string): string[] {
   const found: string[] = [];

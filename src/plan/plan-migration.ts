@@ -29,7 +29,7 @@ import {
 import type { SourceArchive, SourcePost, SourcePostKind, TextChange } from '../domain/source.js';
 import type { SourceDecision } from './decisions.js';
 import { checkMedia } from './media.js';
-import { neutraliseMentions, type MentionContext } from './mentions.js';
+import { neutraliseMentions, originOf, type MentionContext } from './mentions.js';
 import { normaliseDateBound, resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from './options.js';
 import { MAX_SPLIT_PARTS, splitToFit } from './split.js';
 import { escapeMarkdown, markdownEscapeGrowth } from './markdown-escape.js';
@@ -79,12 +79,6 @@ function comparePosts(a: SourcePost, b: SourcePost): number {
 
 function sourceRef(post: SourcePost): PlanSourceRef {
   return { id: post.id, url: post.url, createdAt: post.createdAt, kind: post.kind };
-}
-
-/** Origin of the old network (https://twitter.com or https://x.com), read from the post's own URL. */
-export function originOf(url: string): string {
-  const m = /^(https?:\/\/[^/]+)/.exec(url);
-  return m === null ? 'https://twitter.com' : m[1]!;
 }
 
 /**

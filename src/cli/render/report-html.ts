@@ -541,7 +541,9 @@ function renderToolbar(stats: PlanSummary): string {
 
 /**
  * The report page in the order it is written: `head` (summary, index, toolbar, one empty section per
- * month, footer, config), then one JSON block per month from `monthBlock`, then `tail` (the script).
+ * month, footer, config, the script), then one JSON block per month from `monthBlock`, then `tail`.
+ * The script comes before the months' data so that it draws the first month as soon as that block is
+ * parsed, while the browser still reads the rest of a large page (src/report/page/timeline.ts).
  * The caller writes the pieces as they come (src/cli/report.ts), reading each month's thumbnails
  * just before its block, so neither the page nor its images are ever held whole in memory.
  */
@@ -604,6 +606,7 @@ ${months.length === 0 ? '<p class="empty">This plan has no steps.</p>' : section
 </div>
 <footer class="page-footer">Generated ${escapeHtml(options.generatedAt)} by ${escapeHtml(`${plan.createdWith.name} ${plan.createdWith.version}`)} from plan format ${escapeHtml(`${plan.format} v${plan.version}`)}. This page makes no network requests; links open the original posts.</footer>
 <script type="application/json" id="report-config">${toScriptJson(config)}</script>
+<script>${options.assets.script}</script>
 `;
   return {
     head,
@@ -621,8 +624,7 @@ ${months.length === 0 ? '<p class="empty">This plan has no steps.</p>' : section
       const rows = month === undefined ? [] : monthRows(plan, built, month, warnings, thumbnails);
       return `<script type="application/json" id="d-${key}">${toScriptJson(rows)}</script>\n`;
     },
-    tail: `<script>${options.assets.script}</script>
-</body>
+    tail: `</body>
 </html>
 `,
   };

@@ -7,11 +7,12 @@
  * --alt-text format.
  */
 import { stringify } from 'csv-stringify/browser/esm/sync';
-import { INCLUDABLE_REASONS, textFingerprint, type DecisionsFile } from '../../domain/decisions.js';
+import { INCLUDABLE_REASONS, textFingerprint } from '../../domain/decisions.js';
+import { parseDecisions } from '../../plan/decisions.js';
 import type { Visibility } from '../../domain/plan.js';
 import { countCodePoints, countStatusLength } from '../../plan/length.js';
 import { escapeMarkdown, unescapeMarkdown } from '../../plan/markdown-escape.js';
-import { neutraliseMentions } from '../../plan/mentions.js';
+import { neutraliseMentions, originOf } from '../../plan/mentions.js';
 import type { EntryRow, PageConfig, PostRow, SkipRow, ThreadRow } from '../payload.js';
 import { postRowId } from '../payload.js';
 import type { DecisionStore, StepEdit } from './decisions-store.js';
@@ -22,20 +23,26 @@ import type { Timeline } from './timeline.js';
 
 const VISIBILITY_LABELS: Record<Visibility, string> = { public: 'Public', unlisted: 'Unlisted', private: 'Followers only' };
 
+/** The controls of a post's editor. */
+interface EditorFields {
+  readonly form: HTMLElement;
+  readonly text: HTMLTextAreaElement;
+  readonly count: HTMLElement;
+  readonly sentAs: HTMLElement;
+  readonly cw: HTMLInputElement;
+  readonly sensitive: HTMLInputElement;
+  readonly visibility: HTMLSelectElement;
+  readonly alts: { readonly key: string; readonly input: HTMLTextAreaElement; readonly count: HTMLElement; readonly before: string }[];
+  readonly problem: HTMLElement;
+  readonly save: HTMLButtonElement;
+}
+
 export interface Curation {
   readonly hooks: RenderHooks;
   /** Controls acting on every match of a search. */
   searchActions(box: HTMLElement, hits: readonly SearchHit[]): void;
   /** Wire the toolbar, the month and skip-reason controls (once the timeline exists). */
   attach(render: Renderer, timeline: Timeline): void;
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'https://twitter.com';
-  }
 }
 
 /** The planned text a text decision replaced (its fingerprint is the decision's base). */
@@ -175,6 +182,102 @@ export function createCuration(cfg: PageConfig, store: DecisionStore): Curation 
     return { posts, skips };
   }
 
+  /** The editor's controls, filled with what the post now is. */
+  function editorFields(raw: PostRow, edit: StepEdit): EditorFields {
+    const shown = view(raw);
+    const form = el('div', 'editor');
+    form.setAttribute('role', 'group');
+    form.setAttribute('aria-label', `Edit ${postRowId(raw)}`);
+    const text = el('textarea', 'edit-text');
+    text.value = edit.text ?? (markdown ? unescapeMarkdown(shown.x) : shown.x);
+    text.rows = Math.min(12, Math.max(3, text.value.split('\n').length + 1));
+    const cw = el('input', 'edit-cw');
+    cw.type = 'text';
+    cw.placeholder = 'Content warning (none)';
+    cw.value = edit.spoiler ?? shown.w ?? '';
+    const sensitive = el('input', 'edit-sensitive');
+    sensitive.type = 'checkbox';
+    sensitive.checked = shown.n === 1;
+    const visibility = el('select', 'edit-visibility');
+    for (const v of ['public', 'unlisted', 'private'] as const) {
+      const o = el('option', null, VISIBILITY_LABELS[v]);
+      o.value = v;
+      visibility.appendChild(o);
+    }
+    visibility.value = shown.v ?? cfg.defaultVisibility;
+    const fields: EditorFields = { form, text, count: el('span', 'edit-count'), sentAs: el('p', 'edit-note'), cw, sensitive, visibility, alts: [], problem: el('p', 'edit-problem'), save: button('curate-btn primary', 'Keep these changes') };
+    form.appendChild(labelled('Text', text));
+    form.appendChild(fields.count);
+    form.appendChild(fields.sentAs);
+    form.appendChild(labelled('Content warning', cw));
+    const row = el('div', 'edit-row');
+    const sensitiveLabel = el('label', 'edit-check');
+    sensitiveLabel.appendChild(sensitive);
+    sensitiveLabel.appendChild(document.createTextNode(' Sensitive media'));
+    row.appendChild(sensitiveLabel);
+    row.appendChild(labelled('Visibility', visibility));
+    form.appendChild(row);
+    (raw.m ?? []).forEach((m, i) => {
+      const input = el('textarea', 'edit-alt');
+      input.rows = 2;
+      input.setAttribute('data-media-key', m.y);
+      input.value = edit.alt?.[m.y] ?? m.a ?? '';
+      input.placeholder = 'Describe this for people who cannot see it';
+      const count = el('span', 'edit-count alt-count');
+      form.appendChild(labelled(`Alt text, ${m.k} ${i + 1} (${m.f.split('/').pop() ?? m.f})`, input));
+      form.appendChild(count);
+      fields.alts.push({ key: m.y, input, count, before: m.a ?? '' });
+    });
+    form.appendChild(fields.problem);
+    return fields;
+  }
+
+  /** Live counts and the reason the edit cannot be kept, if any: the same rules the planner applies. */
+  function measureEditor(f: EditorFields, raw: PostRow): void {
+    const sent = sentText(f.text.value, raw);
+    // The planner's guards, shown before they are applied: mentions nobody is notified of, Markdown escapes.
+    f.sentAs.textContent = sent !== f.text.value.trim() ? `Sent as: ${markdown ? unescapeMarkdown(sent) : sent}` : '';
+    const n = countStatusLength(sent, f.cw.value.trim() === '' ? null : f.cw.value.trim(), cfg.rules);
+    f.count.textContent = `${n} / ${cfg.rules.maxCharacters}`;
+    const over = n > cfg.rules.maxCharacters;
+    f.count.classList.toggle('over', over);
+    let altOver = false;
+    for (const a of f.alts) {
+      const length = countCodePoints(a.input.value.trim());
+      a.count.textContent = `${length} / ${cfg.descriptionLimit}`;
+      a.count.classList.toggle('over', length > cfg.descriptionLimit);
+      altOver ||= length > cfg.descriptionLimit;
+    }
+    const empty = sent === '' && !raw.m && raw.q?.t !== 'step';
+    f.problem.textContent = over
+      ? `${n - cfg.rules.maxCharacters} characters over this server's limit: shorten the text or the content warning.`
+      : altOver
+        ? `An alt text is longer than this server's ${cfg.descriptionLimit} characters.`
+        : empty
+          ? 'A post needs some text or media; leave the post out instead.'
+          : '';
+    f.save.disabled = over || altOver || empty;
+  }
+
+  /** What the editor now says, as an edit of the planned post (only what differs from the plan). */
+  function editFromFields(f: EditorFields, raw: PostRow, edit: StepEdit): StepEdit {
+    const next: StepEdit = {};
+    const planned = plannedText(raw);
+    if (f.text.value.trim() !== (markdown ? unescapeMarkdown(planned) : planned).trim()) {
+      next.text = f.text.value;
+      next.base = edit.base ?? textFingerprint(planned);
+    }
+    const cw = f.cw.value.trim();
+    const spoilerBefore = raw.y?.find(([r]) => r === 'decision-content-warning')?.[1] ?? raw.w ?? '';
+    if (cw !== spoilerBefore.trim()) next.spoiler = cw;
+    if (f.sensitive.checked !== (raw.n === 1) && cw === '') next.sensitive = f.sensitive.checked;
+    if (f.visibility.value !== (raw.v ?? cfg.defaultVisibility)) next.visibility = f.visibility.value as Visibility;
+    const alt: Record<string, string> = {};
+    for (const a of f.alts) if (a.input.value.trim() !== '' && a.input.value.trim() !== a.before.trim()) alt[a.key] = a.input.value.trim();
+    if (Object.keys(alt).length > 0) next.alt = alt;
+    return next;
+  }
+
   function openEditor(article: HTMLElement, raw: PostRow): void {
     const existing = article.querySelector('.editor');
     if (existing) {
@@ -183,130 +286,33 @@ export function createCuration(cfg: PageConfig, store: DecisionStore): Curation 
     }
     const step = postRowId(raw);
     const edit = store.edits.get(step) ?? {};
-    const shown = view(raw);
-    const display = (x: string): string => (markdown ? unescapeMarkdown(x) : x);
-    const form = el('div', 'editor');
-    form.setAttribute('role', 'group');
-    form.setAttribute('aria-label', `Edit ${step}`);
-
-    const text = el('textarea', 'edit-text');
-    text.value = edit.text ?? display(shown.x);
-    text.rows = Math.min(12, Math.max(3, text.value.split('\n').length + 1));
-    text.setAttribute('aria-label', 'Text');
-    const count = el('span', 'edit-count');
-    const cw = el('input', 'edit-cw');
-    cw.type = 'text';
-    cw.placeholder = 'Content warning (none)';
-    cw.value = edit.spoiler ?? shown.w ?? '';
-    cw.setAttribute('aria-label', 'Content warning');
-    const sensitive = el('input');
-    sensitive.type = 'checkbox';
-    sensitive.className = 'edit-sensitive';
-    sensitive.checked = shown.n === 1;
-    const visibility = el('select', 'edit-visibility');
-    visibility.setAttribute('aria-label', 'Visibility');
-    for (const v of ['public', 'unlisted', 'private'] as const) {
-      const o = el('option', null, VISIBILITY_LABELS[v]);
-      o.value = v;
-      visibility.appendChild(o);
-    }
-    visibility.value = shown.v ?? cfg.defaultVisibility;
-
-    form.appendChild(labelled('Text', text));
-    form.appendChild(count);
-    form.appendChild(labelled('Content warning', cw));
-    const row2 = el('div', 'edit-row');
-    const sensitiveLabel = el('label', 'edit-check');
-    sensitiveLabel.appendChild(sensitive);
-    sensitiveLabel.appendChild(document.createTextNode(' Sensitive media'));
-    row2.appendChild(sensitiveLabel);
-    row2.appendChild(labelled('Visibility', visibility));
-    form.appendChild(row2);
-
-    const alts: { key: string; input: HTMLTextAreaElement; before: string }[] = [];
-    (raw.m ?? []).forEach((m, i) => {
-      const input = el('textarea', 'edit-alt');
-      input.rows = 2;
-      input.setAttribute('data-media-key', m.y);
-      input.value = edit.alt?.[m.y] ?? m.a ?? '';
-      input.placeholder = 'Describe this for people who cannot see it';
-      const altCount = el('span', 'edit-count alt-count');
-      const update = (): void => {
-        const n = countCodePoints(input.value.trim());
-        altCount.textContent = `${n} / ${cfg.descriptionLimit}`;
-        altCount.classList.toggle('over', n > cfg.descriptionLimit);
-      };
-      input.addEventListener('input', update);
-      update();
-      form.appendChild(labelled(`Alt text, ${m.k} ${i + 1} (${m.f.split('/').pop() ?? m.f})`, input));
-      form.appendChild(altCount);
-      alts.push({ key: m.y, input, before: m.a ?? '' });
-    });
-
-    const problem = el('p', 'edit-problem');
+    const f = editorFields(raw, edit);
     const actions = el('div', 'edit-actions');
-    const save = button('curate-btn primary', 'Keep these changes');
-    save.setAttribute('data-act', 'edit-save');
+    f.save.setAttribute('data-act', 'edit-save');
+    f.save.addEventListener('click', () => {
+      store.setEdit(step, editFromFields(f, raw, edit));
+      redrawAround(article);
+    });
     const cancel = button('curate-btn', 'Cancel');
-    cancel.addEventListener('click', () => form.remove());
-    const undo = button('curate-btn', 'Undo my edits to this post');
-    undo.addEventListener('click', () => {
-      store.setEdit(step, {});
-      redrawAround(article);
-    });
-    actions.appendChild(save);
+    cancel.addEventListener('click', () => f.form.remove());
+    actions.appendChild(f.save);
     actions.appendChild(cancel);
-    if (store.edits.has(step)) actions.appendChild(undo);
-    form.appendChild(problem);
-    form.appendChild(actions);
-
-    const sentAs = el('p', 'edit-note');
-    form.insertBefore(sentAs, count.nextSibling);
-    const measure = (): void => {
-      const sent = sentText(text.value, raw);
-      // The planner's guards, shown before they are applied: mentions nobody is notified of, Markdown escapes.
-      sentAs.textContent = sent !== text.value.trim() ? `Sent as: ${markdown ? unescapeMarkdown(sent) : sent}` : '';
-      const n = countStatusLength(sent, cw.value.trim() === '' ? null : cw.value.trim(), cfg.rules);
-      count.textContent = `${n} / ${cfg.rules.maxCharacters}`;
-      const over = n > cfg.rules.maxCharacters;
-      const altOver = alts.some((a) => countCodePoints(a.input.value.trim()) > cfg.descriptionLimit);
-      const empty = sent === '' && !raw.m && raw.q?.t !== 'step';
-      count.classList.toggle('over', over);
-      problem.textContent = over
-        ? `${n - cfg.rules.maxCharacters} characters over this server's limit: shorten the text or the content warning.`
-        : altOver
-          ? `An alt text is longer than this server's ${cfg.descriptionLimit} characters.`
-          : empty
-            ? 'A post needs some text or media; leave the post out instead.'
-            : '';
-      save.disabled = over || altOver || empty;
-    };
-    text.addEventListener('input', measure);
-    cw.addEventListener('input', measure);
-    cw.addEventListener('input', () => {
-      if (cw.value.trim() !== '') sensitive.checked = true;
+    if (store.edits.has(step)) {
+      const undo = button('curate-btn', 'Undo my edits to this post');
+      undo.addEventListener('click', () => {
+        store.setEdit(step, {});
+        redrawAround(article);
+      });
+      actions.appendChild(undo);
+    }
+    f.form.appendChild(actions);
+    for (const input of [f.text, f.cw, ...f.alts.map((a) => a.input)]) input.addEventListener('input', () => measureEditor(f, raw));
+    f.cw.addEventListener('input', () => {
+      if (f.cw.value.trim() !== '') f.sensitive.checked = true;
     });
-    measure();
-
-    save.addEventListener('click', () => {
-      const next: StepEdit = {};
-      const original = display(plannedText(raw));
-      if (text.value.trim() !== original.trim()) {
-        next.text = text.value;
-        next.base = edit.base ?? textFingerprint(plannedText(raw));
-      }
-      const spoilerBefore = raw.y?.find(([r]) => r === 'decision-content-warning')?.[1] ?? raw.w ?? '';
-      if (cw.value.trim() !== spoilerBefore.trim()) next.spoiler = cw.value.trim();
-      if (sensitive.checked !== (raw.n === 1) && cw.value.trim() === '') next.sensitive = sensitive.checked;
-      if (visibility.value !== (raw.v ?? cfg.defaultVisibility)) next.visibility = visibility.value as Visibility;
-      const alt: Record<string, string> = {};
-      for (const a of alts) if (a.input.value.trim() !== '' && a.input.value.trim() !== a.before.trim()) alt[a.key] = a.input.value.trim();
-      if (Object.keys(alt).length > 0) next.alt = alt;
-      store.setEdit(step, next);
-      redrawAround(article);
-    });
-    article.querySelector('.post-body')?.appendChild(form);
-    text.focus();
+    measureEditor(f, raw);
+    article.querySelector('.post-body')?.appendChild(f.form);
+    f.text.focus();
   }
 
   function onClick(ev: Event): void {
@@ -391,13 +397,12 @@ export function createCuration(cfg: PageConfig, store: DecisionStore): Curation 
       if (!file) return;
       void file.text().then((text) => {
         try {
-          const value = JSON.parse(text) as DecisionsFile;
-          if (value.format !== 'fledge-decisions' || value.version !== 1 || !Array.isArray(value.decisions)) throw new Error('not a fledge decisions file (version 1)');
-          store.load(value);
+          // The same checks as `--decisions` (a file from elsewhere is untrusted); nothing changes unless it passes.
+          store.load(parseDecisions(text, file.name));
           redrawAll();
           status.textContent = `Loaded ${file.name}.`;
         } catch (error) {
-          status.textContent = `${file.name}: ${(error as Error).message}`;
+          status.textContent = (error as Error).message;
         }
         picker.value = '';
       });

@@ -5,6 +5,7 @@
  * the report was made with (`--decisions`), if any.
  */
 import { DECISIONS_FORMAT, DECISIONS_VERSION, sourceIdOfStep, textFingerprint, type DecisionsFile, type StepDecision } from '../../domain/decisions.js';
+import { parseDecisions } from '../../plan/decisions.js';
 import type { Visibility } from '../../domain/plan.js';
 import type { PageConfig, PostRow, SkipRow } from '../payload.js';
 
@@ -17,9 +18,28 @@ export interface StepEdit {
   alt?: Record<string, string>;
 }
 
-function isDecisionsFile(value: unknown): value is DecisionsFile {
-  const v = value as Partial<DecisionsFile> | null;
-  return typeof v === 'object' && v !== null && v.format === DECISIONS_FORMAT && v.version === DECISIONS_VERSION && Array.isArray(v.decisions);
+/** The edit fields of a decision or an edit (text only with the base it replaces; alt texts copied). */
+function editFields(from: StepEdit): StepEdit {
+  const edit: StepEdit = {};
+  if (from.text !== undefined && from.base !== undefined) {
+    edit.text = from.text;
+    edit.base = from.base;
+  }
+  if (from.spoiler !== undefined) edit.spoiler = from.spoiler;
+  if (from.sensitive !== undefined) edit.sensitive = from.sensitive;
+  if (from.visibility !== undefined) edit.visibility = from.visibility;
+  if (from.alt !== undefined) edit.alt = { ...from.alt };
+  return edit;
+}
+
+/** A decisions file checked as fledge checks it (src/plan/decisions.ts), or null: stored and embedded ones are untrusted too. */
+function validDecisions(value: unknown, name: string): DecisionsFile | null {
+  if (value === null || value === undefined) return null;
+  try {
+    return parseDecisions(JSON.stringify(value), name);
+  } catch {
+    return null;
+  }
 }
 
 export class DecisionStore {
@@ -34,7 +54,7 @@ export class DecisionStore {
   private readonly listeners: (() => void)[] = [];
 
   constructor(private readonly cfg: PageConfig) {
-    const embedded = isDecisionsFile(cfg.decisions) ? cfg.decisions : null;
+    const embedded = validDecisions(cfg.decisions, 'the report');
     // The page's memory belongs to one archive and to the decisions the report was made with: a report
     // made from a newer decisions file starts from that file, not from an older session's edits.
     this.basis = textFingerprint(JSON.stringify(embedded?.decisions ?? []));
@@ -48,7 +68,7 @@ export class DecisionStore {
       const raw = localStorage.getItem(this.key);
       if (raw === null) return null;
       const value = JSON.parse(raw) as { basis?: string; file?: unknown };
-      return value.basis === this.basis && isDecisionsFile(value.file) ? value.file : null;
+      return value.basis === this.basis ? validDecisions(value.file, 'the browser\'s storage') : null;
     } catch {
       return null; // storage disabled or damaged: start from the report's own decisions
     }
@@ -63,15 +83,7 @@ export class DecisionStore {
       const id = sourceIdOfStep(d.step);
       if (d.exclude) this.excluded.add(id);
       else if (d.include) this.included.add(id);
-      const edit: StepEdit = {};
-      if (d.text !== undefined && d.base !== undefined) {
-        edit.text = d.text;
-        edit.base = d.base;
-      }
-      if (d.spoiler !== undefined) edit.spoiler = d.spoiler;
-      if (d.sensitive !== undefined) edit.sensitive = d.sensitive;
-      if (d.visibility !== undefined) edit.visibility = d.visibility;
-      if (d.alt !== undefined) edit.alt = { ...d.alt };
+      const edit = editFields(d);
       if (Object.keys(edit).length > 0) this.edits.set(d.step, edit);
     }
     this.changed();
@@ -116,15 +128,7 @@ export class DecisionStore {
     for (const id of this.excluded) entries.set(`post:${id}`, { step: `post:${id}`, exclude: true });
     for (const id of this.included) entries.set(`skip:${id}`, { step: `skip:${id}`, include: true });
     for (const [step, e] of this.edits) {
-      const d: { -readonly [K in keyof StepDecision]: StepDecision[K] } = { ...(entries.get(step) ?? { step }) };
-      if (e.text !== undefined && e.base !== undefined) {
-        d.text = e.text;
-        d.base = e.base;
-      }
-      if (e.spoiler !== undefined) d.spoiler = e.spoiler;
-      if (e.sensitive !== undefined) d.sensitive = e.sensitive;
-      if (e.visibility !== undefined) d.visibility = e.visibility;
-      if (e.alt !== undefined) d.alt = { ...e.alt };
+      const d: StepDecision = { ...(entries.get(step) ?? { step }), ...editFields(e) };
       entries.set(step, d);
     }
     const decisions = [...entries.values()].sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0));

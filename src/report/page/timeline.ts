@@ -3,6 +3,11 @@
  * when its section comes near the viewport or is jumped to, 200 entries at a time, so the DOM holds
  * the months being read instead of 100k posts. Drawn months far from the viewport skip layout (CSS
  * content-visibility).
+ *
+ * The script runs before the months' data blocks (report-html.ts layoutReport): a 50 MB page takes
+ * the browser seconds to read, and the first month is drawn as soon as its own block is complete,
+ * not when the whole page is. A block is complete once the parser has gone past it (an element
+ * follows it) or the document is parsed.
  */
 import type { EntryRow } from '../payload.js';
 import { el } from './dom.js';
@@ -34,8 +39,10 @@ declare global {
 
 export interface Timeline {
   readonly sections: readonly HTMLElement[];
-  /** A month's entries (parsed on first use; search reads them without drawing). */
+  /** A month's entries (parsed on first use; search reads them without drawing); [] while its block is not parsed yet. */
   entries(key: string): EntryRow[];
+  /** Resolves when the whole page is parsed (every month's data is there). */
+  whenParsed(): Promise<void>;
   goToMonth(key: string): void;
   jump(stepId: string, key: string | null): void;
   renderAllMonths(progress: (done: number, total: number) => void): Promise<void>;
@@ -59,19 +66,46 @@ export function createTimeline(render: Renderer): Timeline {
     window.__fledge.firstSectionMs = performance.now();
   }
 
-  function ensure(key: string): MonthState {
+  /** Months asked for before their block was parsed: drawn when it is. */
+  const waiting = new Map<string, number>();
+  const parsed = (): boolean => document.readyState !== 'loading';
+
+  function ensure(key: string): MonthState | null {
     let st = state.get(key);
     if (st) return st;
-    const sec = byKey.get(key)!;
+    const sec = byKey.get(key);
     const data = document.getElementById(`d-${key}`);
+    if (!sec || ((data === null || data.nextElementSibling === null) && !parsed())) return null;
     st = { sec, box: sec.querySelector<HTMLElement>('.entries')!, entries: JSON.parse(data?.textContent ?? '[]') as EntryRow[], next: 0, sentinel: null };
     state.set(key, st);
     return st;
   }
 
-  function renderChunk(key: string, limit: number): MonthState {
+  function drawWaiting(): void {
+    for (const [key, limit] of waiting) {
+      if (ensure(key) === null) continue;
+      waiting.delete(key);
+      renderChunk(key, limit);
+    }
+  }
+  const arrivals = new MutationObserver(drawWaiting);
+  if (!parsed()) {
+    arrivals.observe(document.body, { childList: true });
+    document.addEventListener('DOMContentLoaded', () => {
+      arrivals.disconnect();
+      drawWaiting();
+    });
+  }
+  const whenParsed = (): Promise<void> =>
+    parsed() ? Promise.resolve() : new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
+
+  function renderChunk(key: string, limit: number): void {
     const st = ensure(key);
-    if (st.next >= st.entries.length) return st;
+    if (st === null) {
+      waiting.set(key, Math.max(limit, waiting.get(key) ?? 0));
+      return;
+    }
+    if (st.next >= st.entries.length) return;
     const end = Math.min(st.entries.length, st.next + limit);
     const frag = document.createDocumentFragment();
     for (let i = st.next; i < end; i++) {
@@ -97,13 +131,12 @@ export function createTimeline(render: Renderer): Timeline {
       st.sec.classList.add('done');
     }
     markFirst();
-    return st;
   }
 
-  function renderAll(key: string): MonthState {
+  function renderAll(key: string): void {
     const st = ensure(key);
-    while (st.next < st.entries.length) renderChunk(key, 100000);
-    return st;
+    if (st === null) waiting.set(key, Number.MAX_SAFE_INTEGER);
+    else while (st.next < st.entries.length) renderChunk(key, Number.MAX_SAFE_INTEGER);
   }
 
   const onNear = (observer: () => IntersectionObserver) => (records: IntersectionObserverEntry[]) => {
@@ -159,6 +192,10 @@ export function createTimeline(render: Renderer): Timeline {
   }
 
   function jump(stepId: string, key: string | null): void {
+    if (key !== null && byKey.has(key) && ensure(key) === null) {
+      void whenParsed().then(() => jump(stepId, key));
+      return;
+    }
     if (key !== null && byKey.has(key)) renderAll(key);
     const target = document.getElementById(stepId);
     if (!target) return;
@@ -181,7 +218,8 @@ export function createTimeline(render: Renderer): Timeline {
     settle();
   }
 
-  function renderAllMonths(progress: (done: number, total: number) => void): Promise<void> {
+  async function renderAllMonths(progress: (done: number, total: number) => void): Promise<void> {
+    await whenParsed();
     let i = 0;
     return new Promise((resolve) => {
       // Months are drawn in ~50 ms slices, so the page stays responsive while everything is drawn.
@@ -212,7 +250,8 @@ export function createTimeline(render: Renderer): Timeline {
 
   return {
     sections,
-    entries: (key) => ensure(key).entries,
+    entries: (key) => ensure(key)?.entries ?? [],
+    whenParsed,
     goToMonth,
     jump,
     renderAllMonths,
