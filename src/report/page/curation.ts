@@ -331,11 +331,11 @@ export function createCuration(cfg: PageConfig, store: DecisionStore): Curation 
       const tr = thread ? rowOf.get(thread) : undefined;
       if (tr && 't' in tr && tr.t === 0) setOut(tr.p.slice(1), !tr.p.slice(1).every((p) => store.isOut(p)));
     } else if (what === 'month-out' || what === 'month-in') {
-      const rows = monthRows(act.getAttribute('data-month') ?? '');
-      setOut(rows.posts, what === 'month-out');
+      // Whole months and skip reasons act on data the browser may still be reading: wait for all of it.
+      void timeline?.whenParsed().then(() => setOut(monthRows(act.getAttribute('data-month') ?? '').posts, what === 'month-out'));
     } else if (what === 'reason-in') {
       const reason = act.getAttribute('data-reason');
-      setIn(allRows().skips.filter((s) => s.r === reason), true);
+      void timeline?.whenParsed().then(() => setIn(allRows().skips.filter((s) => s.r === reason), true));
     }
   }
 
@@ -382,8 +382,10 @@ export function createCuration(cfg: PageConfig, store: DecisionStore): Curation 
       status.textContent = 'Saved as fledge-decisions.json: run fledge import <archive> --dry-run --decisions fledge-decisions.json';
     });
     document.getElementById('save-alt-csv')?.addEventListener('click', () => {
-      download('alt-text.csv', altTextCsv(), 'text/csv');
-      status.textContent = 'Saved as alt-text.csv: fledge reads it with --alt-text alt-text.csv';
+      void timeline?.whenParsed().then(() => {
+        download('alt-text.csv', altTextCsv(), 'text/csv');
+        status.textContent = 'Saved as alt-text.csv: fledge reads it with --alt-text alt-text.csv';
+      });
     });
     document.getElementById('clear-decisions')?.addEventListener('click', () => {
       store.load(null);
