@@ -52,6 +52,11 @@ export const INCLUDABLE_REASONS: readonly SkipReason[] = [
   'excluded',
 ];
 
+/** Is a skip of this reason one a decision may turn into a post? */
+export function isIncludable(reason: string): boolean {
+  return (INCLUDABLE_REASONS as readonly string[]).includes(reason);
+}
+
 /**
  * A short fingerprint of a planned text (53-bit, hex): a text decision names the text it replaced,
  * so a decision made on another plan (the archive or the options changed) is reported, not applied.

@@ -4,7 +4,7 @@
  * - before planning (decisionInputs → planMigration's meta.decisions): posts left out become skips
  *   ('excluded'), skipped posts included are planned like any other post, alt texts join the
  *   --alt-text map (a decision's alt text wins over the CSV's);
- * - after planning (applyStepEdits): text, content warning, sensitive and visibility of a post step.
+ * - after planning (applyDecisions): text, content warning, sensitive and visibility of a post step.
  *   An edited text goes through the same guards as the archive's text: mentions are neutralised
  *   (an edit cannot make a server notify anyone), Markdown servers get it escaped, and its length is
  *   counted by the server's rules; a text over the limit is not applied.
@@ -16,7 +16,6 @@ import type { InstanceCapabilities } from '../domain/capabilities.js';
 import {
   DECISIONS_FORMAT,
   DECISIONS_VERSION,
-  INCLUDABLE_REASONS,
   sourceIdOfStep,
   textFingerprint,
   type DecisionsFile,
@@ -134,18 +133,13 @@ export function decisionInputs(file: DecisionsFile): ReadonlyMap<string, SourceD
   return map;
 }
 
-/** Is a skip of this reason one a decision may turn into a post? */
-export function isIncludable(reason: string): boolean {
-  return (INCLUDABLE_REASONS as readonly string[]).includes(reason);
-}
-
 interface EditContext {
   readonly plan: MigrationPlan;
   readonly caps: InstanceCapabilities;
   readonly warn: (step: string, stepId: StepId | null, message: string) => void;
 }
 
-/** The text a text decision asks for, through the planner's guards; null (and a warning) when it cannot be sent. */
+/** The text a text decision asks for, through the planner's guards (its length is checked with the warning's, in editStep); null and a warning when it cannot be sent. */
 function editedText(d: StepDecision, step: PostStep, spoiler: string | null, ctx: EditContext): string | null {
   if (d.text === undefined) return step.text;
   if (d.base !== textFingerprint(step.text)) {
@@ -156,11 +150,6 @@ function editedText(d: StepDecision, step: PostStep, spoiler: string | null, ctx
   const text = ctx.caps.textFormat === 'markdown' ? escapeMarkdown(neutral) : neutral;
   if (text === '' && step.media.length === 0 && step.quote?.kind !== 'step') {
     ctx.warn(d.step, step.id, `text edit of ${d.step} not applied: it leaves the post empty (no text, no media); leave the post out instead`);
-    return null;
-  }
-  const length = countStatusLength(text, spoiler, ctx.caps);
-  if (length > ctx.caps.maxCharacters) {
-    ctx.warn(d.step, step.id, `text edit of ${d.step} not applied: ${length} characters with its content warning, over the server's ${ctx.caps.maxCharacters}`);
     return null;
   }
   return text;
@@ -174,7 +163,8 @@ function editStep(d: StepDecision, step: PostStep, ctx: EditContext): PostStep |
   if (text === null) return null;
   const length = countStatusLength(text, spoiler, ctx.caps);
   if (length > ctx.caps.maxCharacters) {
-    ctx.warn(d.step, step.id, `content warning of ${d.step} not applied: the post would be ${length} characters, over the server's ${ctx.caps.maxCharacters}`);
+    const what = d.text !== undefined ? `text edit of ${d.step} not applied: ${length} characters with its content warning` : `content warning of ${d.step} not applied: the post would be ${length} characters`;
+    ctx.warn(d.step, step.id, `${what}, over the server's ${ctx.caps.maxCharacters}`);
     return null;
   }
   const changes: TextChange[] = [...(step.changes ?? [])];
@@ -280,6 +270,21 @@ export function countDecisions(plan: MigrationPlan): DecisionCounts | null {
   }
   for (const w of plan.warnings) if (w.code === 'decision-not-applied') c.notApplied += 1;
   return any || c.notApplied > 0 ? c : null;
+}
+
+/** The kinds of decisions applied, in words ("17 left out, 1 text edited"), for the summary and the report. */
+export function describeDecisions(c: DecisionCounts): string {
+  const kinds: [number, string, string][] = [
+    [c.excluded, 'left out', 'left out'],
+    [c.included, 'included', 'included'],
+    [c.texts, 'text edited', 'texts edited'],
+    [c.altTexts, 'alt text', 'alt texts'],
+    [c.contentWarnings, 'content warning', 'content warnings'],
+    [c.sensitive, 'marked sensitive or not', 'marked sensitive or not'],
+    [c.visibility, 'visibility changed', 'visibilities changed'],
+  ];
+  const parts = kinds.filter(([count]) => count > 0).map(([count, one, many]) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`);
+  return parts.length > 0 ? parts.join(', ') : 'none applied';
 }
 
 /** Step id → decision digest, for the steps a decision changed: what an import journals and a resume compares. */

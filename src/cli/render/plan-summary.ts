@@ -3,7 +3,7 @@
  * with the option that would include them), warnings, and the rate-limit ETA. Pure: plan + summary in,
  * string out (the HTML report is a separate renderer).
  */
-import { countDecisions } from '../../plan/decisions.js';
+import { countDecisions, describeDecisions } from '../../plan/decisions.js';
 import type { InstanceCapabilities } from '../../domain/capabilities.js';
 import type { MigrationPlan, PlanWarningCode, SkipReason } from '../../domain/plan.js';
 import { formatDuration, type BudgetName } from '../../plan/estimate.js';
@@ -86,17 +86,7 @@ const INDENT = ' '.repeat(11);
 function decisionLines(plan: MigrationPlan, row: (label: string, value: string) => string): string[] {
   const c = countDecisions(plan);
   if (c === null) return [];
-  const kinds: [number, string, string][] = [
-    [c.excluded, 'left out', 'left out'],
-    [c.included, 'included', 'included'],
-    [c.texts, 'text edited', 'texts edited'],
-    [c.altTexts, 'alt text', 'alt texts'],
-    [c.contentWarnings, 'content warning', 'content warnings'],
-    [c.sensitive, 'marked sensitive or not', 'marked sensitive or not'],
-    [c.visibility, 'visibility changed', 'visibilities changed'],
-  ];
-  const parts = kinds.filter(([count]) => count > 0).map(([count, one, many]) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`);
-  const lines = [row('Decisions', `${parts.length > 0 ? parts.join(', ') : 'none applied'}${c.notApplied > 0 ? `; ${c.notApplied.toLocaleString('en-US')} not applied:` : ''}`)];
+  const lines = [row('Decisions', `${describeDecisions(c)}${c.notApplied > 0 ? `; ${c.notApplied.toLocaleString('en-US')} not applied:` : ''}`)];
   const stale = plan.warnings.filter((w) => w.code === 'decision-not-applied');
   for (const w of stale.slice(0, 20)) lines.push(`${INDENT}${w.message}`);
   if (stale.length > 20) lines.push(`${INDENT}… and ${(stale.length - 20).toLocaleString('en-US')} more (in the report's warnings)`);

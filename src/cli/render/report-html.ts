@@ -12,8 +12,8 @@ import type {
 import { SKIP_REASONS } from '../../domain/plan.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
-import { countDecisions } from '../../plan/decisions.js';
-import { INCLUDABLE_REASONS, textFingerprint, type DecisionsFile } from '../../domain/decisions.js';
+import { countDecisions, describeDecisions } from '../../plan/decisions.js';
+import { isIncludable, textFingerprint, type DecisionsFile } from '../../domain/decisions.js';
 import type { EntryRow, MediaRow, PageConfig, PostRow, SkipRow, ThreadRow } from '../../report/payload.js';
 
 /**
@@ -180,7 +180,7 @@ function setSourceFields(row: PostRow | SkipRow, step: PlanStep, urlBase: string
  * (each post and includable skip carries a row of curation buttons, ~36 px).
  */
 function estimateHeight(step: PlanStep): number {
-  if (step.type === 'skip') return (INCLUDABLE_REASONS as readonly string[]).includes(step.reason) ? 156 : 120;
+  if (step.type === 'skip') return isIncludable(step.reason) ? 156 : 120;
   return 146 + Math.ceil(step.text.length / 60) * 22 + (step.media.length > 0 ? 190 : 0);
 }
 
@@ -287,7 +287,7 @@ function skipRow(step: SkipStep, urlBase: string | null): SkipRow {
   row.r = step.reason;
   row.e = step.detail;
   row.x = step.sourceText;
-  if ((INCLUDABLE_REASONS as readonly string[]).includes(step.reason)) row.n = 1;
+  if (isIncludable(step.reason)) row.n = 1;
   return row;
 }
 
@@ -438,17 +438,7 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSumma
   if (built.contentWarnings > 0) facts.push(['Content warnings', formatCount(built.contentWarnings)]);
   const decided = countDecisions(plan);
   if (decided !== null) {
-    const kinds = [
-      [decided.excluded, 'left out'],
-      [decided.included, 'included'],
-      [decided.texts, 'texts edited'],
-      [decided.altTexts, 'alt texts'],
-      [decided.contentWarnings, 'content warnings'],
-      [decided.sensitive, 'sensitive flags'],
-      [decided.visibility, 'visibilities'],
-    ] as const;
-    const applied = kinds.filter(([n]) => n > 0).map(([n, what]) => `${formatCount(n)} ${what}`);
-    facts.push(['Your decisions', `${applied.length > 0 ? applied.join(', ') : 'none applied'}${decided.notApplied > 0 ? `; ${formatCount(decided.notApplied)} not applied (see the warnings)` : ''}`]);
+    facts.push(['Your decisions', `${describeDecisions(decided)}${decided.notApplied > 0 ? `; ${formatCount(decided.notApplied)} not applied (see the warnings)` : ''}`]);
   }
 
   const planWarnings = plan.warnings.filter((w) => w.stepId === null);

@@ -7,7 +7,7 @@
  * --alt-text format.
  */
 import { stringify } from 'csv-stringify/browser/esm/sync';
-import { INCLUDABLE_REASONS, textFingerprint } from '../../domain/decisions.js';
+import { isIncludable, textFingerprint } from '../../domain/decisions.js';
 import { parseDecisions } from '../../plan/decisions.js';
 import type { Visibility } from '../../domain/plan.js';
 import { countCodePoints, countStatusLength } from '../../plan/length.js';
@@ -15,7 +15,7 @@ import { escapeMarkdown, unescapeMarkdown } from '../../plan/markdown-escape.js'
 import { neutraliseMentions, originOf } from '../../plan/mentions.js';
 import type { EntryRow, PageConfig, PostRow, SkipRow, ThreadRow } from '../payload.js';
 import { postRowId } from '../payload.js';
-import type { DecisionStore, StepEdit } from './decisions-store.js';
+import { wasIncluded, type DecisionStore, type StepEdit } from './decisions-store.js';
 import { button, el } from './dom.js';
 import type { Renderer, RenderHooks } from './render.js';
 import type { SearchHit } from './search.js';
@@ -137,8 +137,7 @@ export function createCuration(cfg: PageConfig, store: DecisionStore): Curation 
   /** Leave out (or include again) every post of `rows`; drawn months are redrawn. */
   function setOut(rows: readonly PostRow[], out: boolean): void {
     for (const r of rows) {
-      const wasIncluded = r.y?.some(([reason]) => reason === 'decision-include') === true;
-      if (wasIncluded) {
+      if (wasIncluded(r)) {
         if (out) store.included.delete(r.s);
         else store.included.add(r.s);
       } else if (out) store.excluded.add(r.s);
@@ -359,7 +358,7 @@ export function createCuration(cfg: PageConfig, store: DecisionStore): Curation 
     }
     for (const chip of document.querySelectorAll('[data-filter-reason]')) {
       const reason = chip.getAttribute('data-filter-reason') ?? '';
-      if (!(INCLUDABLE_REASONS as readonly string[]).includes(reason) || reason === 'excluded') continue;
+      if (!isIncludable(reason) || reason === 'excluded') continue;
       const b = button('curate-btn small', 'Include all', `Import every post skipped as "${cfg.reasons[reason] ?? reason}"`);
       b.setAttribute('data-act', 'reason-in');
       b.setAttribute('data-reason', reason);

@@ -32,6 +32,11 @@ function editFields(from: StepEdit): StepEdit {
   return edit;
 }
 
+/** A post the report's plan has only because a decision included it (it was skipped). */
+export function wasIncluded(row: PostRow): boolean {
+  return row.y?.some(([reason]) => reason === 'decision-include') === true;
+}
+
 /** A decisions file checked as fledge checks it (src/plan/decisions.ts), or null: stored and embedded ones are untrusted too. */
 function validDecisions(value: unknown, name: string): DecisionsFile | null {
   if (value === null || value === undefined) return null;
@@ -137,8 +142,7 @@ export class DecisionStore {
 
   /** Is this post going to be left out (as the decisions now stand)? */
   isOut(row: PostRow): boolean {
-    const wasIncluded = row.y?.some(([reason]) => reason === 'decision-include') === true;
-    return this.excluded.has(row.s) || (wasIncluded && !this.included.has(row.s));
+    return this.excluded.has(row.s) || (wasIncluded(row) && !this.included.has(row.s));
   }
 
   /** Is this skipped post going to be posted (as the decisions now stand)? */
