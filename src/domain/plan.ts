@@ -26,6 +26,14 @@ export type Visibility = 'public' | 'unlisted' | 'private';
  */
 export type StepId = string;
 
+export function postStepId(sourceId: string, part = 1): StepId {
+  return part === 1 ? `post:${sourceId}` : `post:${sourceId}#${part}`;
+}
+
+export function skipStepId(sourceId: string): StepId {
+  return `skip:${sourceId}`;
+}
+
 /** Where a step came from on the old network. */
 export interface PlanSourceRef {
   /** Source post id (a string: ids exceed 2^53). */

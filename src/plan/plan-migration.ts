@@ -19,8 +19,11 @@ import {
   type PlanSourceRef,
   type PlanSourceSummary,
   type PlanStep,
+  type PlanMedia,
   type PlanWarning,
   type PostStep,
+  postStepId,
+  skipStepId,
   type SkipReason,
   type SkipStep,
   type StepId,
@@ -28,6 +31,7 @@ import {
 } from '../domain/plan.js';
 import type { SourceArchive, SourcePost, SourcePostKind, TextChange } from '../domain/source.js';
 import type { SourceDecision } from './decisions.js';
+import { createPlannedPosts, createPostIndex, type PlannedPosts, type PostLookup } from './post-index.js';
 import { checkMedia } from './media.js';
 import { neutraliseMentions, originOf, type MentionContext } from './mentions.js';
 import { normaliseDateBound, resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from './options.js';
@@ -55,14 +59,6 @@ export interface PlanMeta {
  * `https://<host>/@<user>/statuses/<26-char ULID>`, so 150 characters covers long hosts and names.
  */
 export const QUOTE_LINK_FULL_LENGTH_RESERVE = 150;
-
-export function postStepId(sourceId: string, part = 1): StepId {
-  return part === 1 ? `post:${sourceId}` : `post:${sourceId}#${part}`;
-}
-
-export function skipStepId(sourceId: string): StepId {
-  return `skip:${sourceId}`;
-}
 
 const KINDS: readonly SourcePostKind[] = ['original', 'self-reply', 'reply', 'repost', 'quote'];
 
@@ -213,25 +209,42 @@ function classify(post: SourcePost, options: PlanOptions, filters: Filters): Cla
   return null;
 }
 
-function summarizeSource(archive: SourceArchive, posts: readonly SourcePost[], archivePath: string | null): PlanSourceSummary {
+/** The archive's posts counted as they are planned (or read, src/cli/stream-plan.ts): the plan's `source`. */
+export interface SourceTally {
+  add(post: SourcePost): void;
+  toSummary(archive: Pick<SourceArchive, 'generation' | 'account' | 'warnings'>, archivePath: string | null): PlanSourceSummary;
+}
+
+export function createSourceTally(): SourceTally {
   const postsByKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<SourcePostKind, number>;
+  let posts = 0;
   let mediaFiles = 0;
-  for (const p of posts) {
-    postsByKind[p.kind] += 1;
-    for (const m of p.media) if (m.file !== null) mediaFiles += 1;
-  }
+  let first: SourcePost | null = null;
+  let last: SourcePost | null = null;
   return {
-    archivePath,
-    generation: archive.generation,
-    accountId: archive.account.accountId,
-    username: archive.account.username,
-    displayName: archive.account.displayName,
-    posts: posts.length,
-    postsByKind,
-    mediaFiles,
-    firstPostAt: posts[0]?.createdAt ?? null,
-    lastPostAt: posts[posts.length - 1]?.createdAt ?? null,
-    archiveWarnings: archive.warnings.length,
+    add(post) {
+      posts += 1;
+      postsByKind[post.kind] += 1;
+      for (const m of post.media) if (m.file !== null) mediaFiles += 1;
+      // Any order: the oldest and newest by the planner's own order.
+      if (first === null || comparePosts(post, first) < 0) first = post;
+      if (last === null || comparePosts(post, last) > 0) last = post;
+    },
+    toSummary(archive, archivePath) {
+      return {
+        archivePath,
+        generation: archive.generation,
+        accountId: archive.account.accountId,
+        username: archive.account.username,
+        displayName: archive.account.displayName,
+        posts,
+        postsByKind: { ...postsByKind },
+        mediaFiles,
+        firstPostAt: first?.createdAt ?? null,
+        lastPostAt: last?.createdAt ?? null,
+        archiveWarnings: archive.warnings.length,
+      };
+    },
   };
 }
 
@@ -243,7 +256,7 @@ function backdate(createdAt: string, part: number): string {
 interface TextContext {
   readonly options: PlanOptions;
   readonly capabilities: InstanceCapabilities;
-  readonly planned: ReadonlyMap<string, { first: StepId; last: StepId }>;
+  readonly planned: Pick<PlannedPosts, 'get'>;
   readonly useFooter: boolean;
   readonly quoteReserve: number;
   readonly stepId: StepId;
@@ -335,221 +348,278 @@ function tokenChanges(before: string, after: string, reason: TextChange['reason'
  * Thread: a self-reply continues its parent's thread; a skipped parent is bridged to the nearest
  * planned ancestor, and with none the post starts a new thread (re-rooted, not lost).
  */
-function threadParent(
-  post: SourcePost,
-  byId: ReadonlyMap<string, SourcePost>,
-  planned: ReadonlyMap<string, { first: StepId; last: StepId }>,
-  rerooted: (message: string) => void,
-): StepId | null {
+function threadParent(post: SourcePost, posts: PostLookup, planned: Pick<PlannedPosts, 'get'>, rerooted: (message: string) => void): StepId | null {
   if (post.replyTo?.self !== true || post.replyTo.postId === null) return null;
   const parentId = post.replyTo.postId;
   let dependsOn: StepId | null = null;
-  let ancestor: SourcePost | undefined = byId.get(parentId);
   let attached: string | null = null;
-  while (ancestor !== undefined) {
-    const p = planned.get(ancestor.id);
+  // Each step up is an older post; the bound only guards a crafted archive whose replies form a cycle.
+  let ancestor: string | null | undefined = posts.has(parentId) ? parentId : undefined;
+  for (let hops = 0; ancestor !== null && ancestor !== undefined && hops <= posts.size; hops++) {
+    const p = planned.get(ancestor);
     if (p !== undefined) {
       dependsOn = p.last;
-      attached = ancestor.id;
+      attached = ancestor;
       break;
     }
-    const up: string | null = ancestor.replyTo?.self === true ? ancestor.replyTo.postId : null;
-    ancestor = up === null ? undefined : byId.get(up);
+    ancestor = posts.selfParentOf(ancestor);
   }
   if (attached !== parentId) {
-    const why = byId.has(parentId) ? `the post it replied to (${parentId}) is skipped` : `the post it replied to (${parentId}) is not in the archive`;
+    const why = posts.has(parentId) ? `the post it replied to (${parentId}) is skipped` : `the post it replied to (${parentId}) is not in the archive`;
     rerooted(attached === null ? `${why}; it starts its own thread` : `${why}; it continues the thread after ${attached}`);
   }
   return dependsOn;
 }
 
-export function planMigration(
-  archive: SourceArchive,
-  optionsInput: PlanOptionsInput,
-  capabilities: InstanceCapabilities,
-  meta: PlanMeta = {},
-): MigrationPlan {
+/** One source post planned: its steps (one skip, or the parts of a post) and the warnings about them. */
+export interface PlannedPost {
+  readonly steps: readonly PlanStep[];
+  readonly warnings: readonly PlanWarning[];
+}
+
+/**
+ * The planner, one post at a time, oldest first (planMigration feeds it the whole archive; the dry
+ * run feeds it a month at a time from disk, src/cli/stream-plan.ts). `posts` must know every post
+ * of the archive, including those not planned yet (a reply bridges over its skipped ancestors).
+ */
+export interface PostPlanner {
+  readonly options: PlanOptions;
+  plan(post: SourcePost): PlannedPost;
+  /** The warnings about the run as a whole, once every post is planned (alt-text entries no media used). */
+  finish(): PlanWarning[];
+}
+
+/** What every post of one run shares. */
+interface RunContext {
+  readonly options: PlanOptions;
+  readonly capabilities: InstanceCapabilities;
+  readonly filters: Filters;
+  readonly posts: PostLookup;
+  readonly planned: PlannedPosts;
+  readonly decisions: ReadonlyMap<string, SourceDecision>;
+  /** Alt text by media key: the --alt-text CSV's, overridden by the decisions' (both keyed by media key). */
+  readonly effectiveAlt: ReadonlyMap<string, string>;
+  readonly altUsed: Set<string>;
+  readonly useFooter: boolean;
+  readonly quoteReserve: number;
+}
+
+export function createPostPlanner(optionsInput: PlanOptionsInput, capabilities: InstanceCapabilities, meta: PlanMeta, posts: PostLookup): PostPlanner {
   const options = resolvePlanOptions(optionsInput);
   const problems = validatePlanOptions(options);
   if (problems.length > 0) {
     throw usageError('E_PLAN_OPTIONS', problems.join('\n'), { hint: 'fix the options above and run the command again' });
   }
-  const filters = compileFilters(options);
   const altText = meta.altText ?? new Map<string, string>();
-  // The reader already sorts oldest first; sort only when a caller did not (an O(n) check).
-  const sorted = archive.posts.every((p, i, all) => i === 0 || comparePosts(all[i - 1]!, p) <= 0);
-  const posts = sorted ? archive.posts : [...archive.posts].sort(comparePosts);
-  const byId = new Map(posts.map((p) => [p.id, p]));
-  /** Source id → first and last step id of the planned post (quotes point at the first, replies at the last). */
-  const planned = new Map<string, { first: StepId; last: StepId }>();
-  const steps: PlanStep[] = [];
-  const warnings: PlanWarning[] = archive.warnings.map((w) => ({
-    code: 'archive' as const,
-    stepId: null,
-    message: `${w.code}: ${w.message}${w.file ? ` (${w.file})` : ''}`,
-  }));
-  const altUsed = new Set<string>();
-  const useFooter = options.footer === 'always' || (options.footer === 'auto' && capabilities.backdating === null);
-  const quoteReserve =
-    2 + (capabilities.urlCounting === 'fixed' ? capabilities.charactersReservedPerUrl : QUOTE_LINK_FULL_LENGTH_RESERVE);
-
-  const skip = (post: SourcePost, reason: SkipReason, detail: string, decision?: string): void => {
-    const step: SkipStep = { type: 'skip', id: skipStepId(post.id), source: sourceRef(post), reason, detail, sourceText: post.text, ...(decision === undefined ? {} : { decision }) };
-    steps.push(step);
-  };
   const decisions = meta.decisions ?? new Map<string, SourceDecision>();
-  // A decision's alt text wins over the --alt-text CSV's (both are keyed by media key).
   const effectiveAlt = new Map(altText);
   for (const d of decisions.values()) for (const [key, alt] of d.alt) effectiveAlt.set(key, alt.text);
+  const run: RunContext = {
+    options,
+    capabilities,
+    filters: compileFilters(options),
+    posts,
+    planned: createPlannedPosts(),
+    decisions,
+    effectiveAlt,
+    altUsed: new Set<string>(),
+    useFooter: options.footer === 'always' || (options.footer === 'auto' && capabilities.backdating === null),
+    quoteReserve: 2 + (capabilities.urlCounting === 'fixed' ? capabilities.charactersReservedPerUrl : QUOTE_LINK_FULL_LENGTH_RESERVE),
+  };
+  return {
+    options,
+    plan: (post) => planPost(post, run),
+    finish: () => unusedAltWarnings(altText, run.altUsed),
+  };
+}
 
-  for (const post of posts) {
-    const decided = decisions.get(post.id);
-    if (decided?.exclude !== undefined) {
-      skip(post, 'excluded', 'left out in your decisions (--decisions); include it again in the report', decided.exclude);
-      continue;
-    }
-    const classified = classify(post, options, filters);
-    if (classified !== null && decided?.include === undefined) {
-      skip(post, classified.reason, classified.detail);
-      continue;
-    }
-    const stepId = postStepId(post.id);
-    const notes: string[] = [];
-    const stepWarnings: PlanWarning[] = [];
-    const mentionCtx: MentionContext = { profileOrigin: originOf(post.url) };
-    const decisionChanges: TextChange[] = [];
-    let decision = classified === null ? undefined : decided?.include;
-    if (classified !== null) {
-      notes.push(`included by your decision; it was skipped: ${classified.detail}`);
-      decisionChanges.push({ reason: 'decision-include', from: classified.reason, to: '' });
-    }
+function skipOf(post: SourcePost, reason: SkipReason, detail: string, decision?: string): PlannedPost {
+  const step: SkipStep = { type: 'skip', id: skipStepId(post.id), source: sourceRef(post), reason, detail, sourceText: post.text, ...(decision === undefined ? {} : { decision }) };
+  return { steps: [step], warnings: [] };
+}
 
-    // Media (reposts are link posts: the media belong to someone else and stay there).
-    const media = post.kind === 'repost' ? null : checkMedia(post, capabilities, effectiveAlt);
-    for (const m of media?.media ?? []) {
-      const alt = decided?.alt.get(m.key);
-      if (alt === undefined) continue;
-      const before = post.media.find((item) => item.key === m.key)?.altText ?? '';
-      decisionChanges.push({ reason: 'decision-alt-text', from: before, to: m.altText ?? '' });
-      decision ??= alt.digest;
+/** What a post step carries besides its text parts, gathered before the text is split. */
+interface PostWork {
+  readonly notes: string[];
+  readonly warnings: PlanWarning[];
+  readonly changes: TextChange[];
+  decision: string | undefined;
+}
+
+function planPost(post: SourcePost, run: RunContext): PlannedPost {
+  const { options, capabilities } = run;
+  const decided = run.decisions.get(post.id);
+  if (decided?.exclude !== undefined) return skipOf(post, 'excluded', 'left out in your decisions (--decisions); include it again in the report', decided.exclude);
+  const classified = classify(post, options, run.filters);
+  if (classified !== null && decided?.include === undefined) return skipOf(post, classified.reason, classified.detail);
+
+  const stepId = postStepId(post.id);
+  const work: PostWork = { notes: [], warnings: [], changes: [], decision: classified === null ? undefined : decided?.include };
+  if (classified !== null) {
+    work.notes.push(`included by your decision; it was skipped: ${classified.detail}`);
+    work.changes.push({ reason: 'decision-include', from: classified.reason, to: '' });
+  }
+
+  // Media (reposts are link posts: the media belong to someone else and stay there).
+  const media = post.kind === 'repost' ? null : checkMedia(post, capabilities, run.effectiveAlt);
+  for (const m of media?.media ?? []) {
+    const alt = decided?.alt.get(m.key);
+    if (alt === undefined) continue;
+    const before = post.media.find((item) => item.key === m.key)?.altText ?? '';
+    work.changes.push({ reason: 'decision-alt-text', from: before, to: m.altText ?? '' });
+    work.decision ??= alt.digest;
+  }
+  if (media !== null && media.problems.length > 0) {
+    if (options.mediaProblems === 'skip-post') {
+      return skipOf(post, media.problems[0]!.reason, `${media.problems.map((p) => p.message).join('; ')}; --media-problems post-without posts it without`);
     }
-    if (media !== null && media.problems.length > 0) {
-      if (options.mediaProblems === 'skip-post') {
-        skip(post, media.problems[0]!.reason, `${media.problems.map((p) => p.message).join('; ')}; --media-problems post-without posts it without`);
-        continue;
-      }
-      for (const p of media.problems) {
-        notes.push(`posted without some media: ${p.message}`);
-        stepWarnings.push({ code: 'media-dropped', stepId, message: p.message });
-      }
-    }
-
-    // Text.
-    const text = planText(post, { options, capabilities, planned, useFooter, quoteReserve, stepId, warnings: stepWarnings });
-    let { body } = text;
-    const { quote } = text;
-    const changes = [...text.changes];
-    const neutralised = neutraliseMentions(body.trim(), options.mentionStyle, mentionCtx);
-    changes.push(...tokenChanges(body.trim(), neutralised, 'mentions-neutralised'));
-    body = neutralised;
-
-    const planMedia = media?.media ?? [];
-    if (body === '' && planMedia.length === 0 && quote?.kind !== 'step') {
-      skip(post, 'empty', 'nothing left to post: no text and no media that can be uploaded');
-      continue;
-    }
-
-    const dependsOn = threadParent(post, byId, planned, (message) => {
-      notes.push(message);
-      stepWarnings.push({ code: 'thread-rerooted', stepId, message });
-    });
-
-    // The content warning is the user's own text, but it is sent as part of the status: neutralise it too.
-    const spoilerText =
-      post.sensitive && options.sensitiveSpoiler !== null ? neutraliseMentions(options.sensitiveSpoiler, options.mentionStyle, mentionCtx) : null;
-    const firstTail = useFooter ? [neutraliseMentions(footerText(options.footerTemplate, post), options.mentionStyle, mentionCtx)] : [];
-    const split = splitToFit({
-      body,
-      spoilerText,
-      rules: capabilities,
-      firstTail,
-      firstReserve: quote?.kind === 'step' ? quote.reservedLength : 0,
-      language: post.language,
-      ...(capabilities.textFormat === 'markdown' ? { escape: MARKDOWN_ESCAPE } : {}),
-    });
-    if (!split.ok) {
-      if (split.token === null) {
-        skip(post, 'too-long', `it would take at least ${split.atLeast} posts of ${capabilities.maxCharacters} characters; fledge splits a post into at most ${MAX_SPLIT_PARTS}`);
-        continue;
-      }
-      const token = split.token.length > 60 ? `${split.token.slice(0, 57)}…` : split.token;
-      skip(post, 'too-long', `"${token}" alone is longer than the instance's ${capabilities.maxCharacters}-character limit and cannot be split`);
-      continue;
-    }
-
-    const visibility: Visibility = post.circle ? 'private' : options.visibility;
-    const parts = split.parts.length;
-    if (parts > 1) notes.push(`split into a thread of ${parts} posts to fit ${capabilities.maxCharacters} characters`);
-    let previous = dependsOn;
-    split.parts.forEach((part, i) => {
-      const n = i + 1;
-      const step: PostStep = {
-        type: 'post',
-        id: postStepId(post.id, n),
-        source: sourceRef(post),
-        part: n,
-        parts,
-        text: part.text,
-        spoilerText,
-        visibility,
-        language: post.language,
-        sensitive: post.sensitive || spoilerText !== null,
-        media: n === 1 ? planMedia : [],
-        dependsOn: previous,
-        scheduledAt: capabilities.backdating === 'scheduled_at' ? backdate(post.createdAt, n) : null,
-        quote: n === 1 ? quote : null,
-        allowedMentions: capabilities.supportsAllowedMentions ? [] : null,
-        length: part.length,
-        notes: n === 1 ? notes : [],
-        ...(n === 1 && changes.length + decisionChanges.length > 0 ? { changes: [...changes, ...decisionChanges] } : {}),
-        ...ownLinksIn(part.text, text.ownLinks),
-        ...(decision === undefined ? {} : { decision }),
-      };
-      steps.push(step);
-      previous = step.id;
-    });
-    planned.set(post.id, { first: stepId, last: previous! });
-    warnings.push(...stepWarnings);
-    if (media !== null) {
-      for (const k of media.altKeysUsed) altUsed.add(k);
-      for (const k of media.altTruncated) {
-        warnings.push({
-          code: 'alt-text-truncated',
-          stepId,
-          message: `alt text of ${k} cut to the instance's ${capabilities.descriptionLimit}-character limit`,
-        });
-      }
+    for (const p of media.problems) {
+      work.notes.push(`posted without some media: ${p.message}`);
+      work.warnings.push({ code: 'media-dropped', stepId, message: p.message });
     }
   }
 
-  const unused = [...altText.keys()].filter((k) => !altUsed.has(k)).sort(compareIds);
-  if (unused.length > 0) {
-    const shown = unused.slice(0, 10).join(', ');
-    warnings.push({
+  const planned = planPostText(post, run, stepId, media?.media ?? [], work);
+  if ('skip' in planned) return planned.skip;
+  run.planned.set(post.id, planned.steps.length);
+  const warnings = [...work.warnings];
+  if (media !== null) {
+    for (const k of media.altKeysUsed) run.altUsed.add(k);
+    for (const k of media.altTruncated) {
+      warnings.push({ code: 'alt-text-truncated', stepId, message: `alt text of ${k} cut to the instance's ${capabilities.descriptionLimit}-character limit` });
+    }
+  }
+  return { steps: planned.steps, warnings };
+}
+
+/** The post's text, thread position and parts: its post steps, or the skip that says why it cannot be sent. */
+function planPostText(post: SourcePost, run: RunContext, stepId: StepId, planMedia: readonly PlanMedia[], work: PostWork): { steps: PostStep[] } | { skip: PlannedPost } {
+  const { options, capabilities } = run;
+  const mentionCtx: MentionContext = { profileOrigin: originOf(post.url) };
+  const text = planText(post, { options, capabilities, planned: run.planned, useFooter: run.useFooter, quoteReserve: run.quoteReserve, stepId, warnings: work.warnings });
+  const { quote } = text;
+  const changes = [...text.changes];
+  const body = neutraliseMentions(text.body.trim(), options.mentionStyle, mentionCtx);
+  changes.push(...tokenChanges(text.body.trim(), body, 'mentions-neutralised'));
+  if (body === '' && planMedia.length === 0 && quote?.kind !== 'step') {
+    return { skip: skipOf(post, 'empty', 'nothing left to post: no text and no media that can be uploaded') };
+  }
+
+  const dependsOn = threadParent(post, run.posts, run.planned, (message) => {
+    work.notes.push(message);
+    work.warnings.push({ code: 'thread-rerooted', stepId, message });
+  });
+
+  // The content warning is the user's own text, but it is sent as part of the status: neutralise it too.
+  const spoilerText = post.sensitive && options.sensitiveSpoiler !== null ? neutraliseMentions(options.sensitiveSpoiler, options.mentionStyle, mentionCtx) : null;
+  const firstTail = run.useFooter ? [neutraliseMentions(footerText(options.footerTemplate, post), options.mentionStyle, mentionCtx)] : [];
+  const split = splitToFit({
+    body,
+    spoilerText,
+    rules: capabilities,
+    firstTail,
+    firstReserve: quote?.kind === 'step' ? quote.reservedLength : 0,
+    language: post.language,
+    ...(capabilities.textFormat === 'markdown' ? { escape: MARKDOWN_ESCAPE } : {}),
+  });
+  if (!split.ok) {
+    if (split.token === null) {
+      return { skip: skipOf(post, 'too-long', `it would take at least ${split.atLeast} posts of ${capabilities.maxCharacters} characters; fledge splits a post into at most ${MAX_SPLIT_PARTS}`) };
+    }
+    const token = split.token.length > 60 ? `${split.token.slice(0, 57)}…` : split.token;
+    return { skip: skipOf(post, 'too-long', `"${token}" alone is longer than the instance's ${capabilities.maxCharacters}-character limit and cannot be split`) };
+  }
+
+  const visibility: Visibility = post.circle ? 'private' : options.visibility;
+  const parts = split.parts.length;
+  if (parts > 1) work.notes.push(`split into a thread of ${parts} posts to fit ${capabilities.maxCharacters} characters`);
+  const allChanges = [...changes, ...work.changes];
+  const steps: PostStep[] = [];
+  let previous = dependsOn;
+  split.parts.forEach((part, i) => {
+    const n = i + 1;
+    const step: PostStep = {
+      type: 'post',
+      id: postStepId(post.id, n),
+      source: sourceRef(post),
+      part: n,
+      parts,
+      text: part.text,
+      spoilerText,
+      visibility,
+      language: post.language,
+      sensitive: post.sensitive || spoilerText !== null,
+      media: n === 1 ? planMedia : [],
+      dependsOn: previous,
+      scheduledAt: capabilities.backdating === 'scheduled_at' ? backdate(post.createdAt, n) : null,
+      quote: n === 1 ? quote : null,
+      allowedMentions: capabilities.supportsAllowedMentions ? [] : null,
+      length: part.length,
+      notes: n === 1 ? work.notes : [],
+      ...(n === 1 && allChanges.length > 0 ? { changes: allChanges } : {}),
+      ...ownLinksIn(part.text, text.ownLinks),
+      ...(work.decision === undefined ? {} : { decision: work.decision }),
+    };
+    steps.push(step);
+    previous = step.id;
+  });
+  return { steps };
+}
+
+function unusedAltWarnings(altText: ReadonlyMap<string, string>, used: ReadonlySet<string>): PlanWarning[] {
+  const unused = [...altText.keys()].filter((k) => !used.has(k)).sort(compareIds);
+  if (unused.length === 0) return [];
+  const shown = unused.slice(0, 10).join(', ');
+  return [
+    {
       code: 'alt-text-unused',
       stepId: null,
       message: `${unused.length} alt-text ${unused.length === 1 ? 'entry matches' : 'entries match'} no imported media: ${shown}${unused.length > 10 ? ', …' : ''}`,
-    });
-  }
+    },
+  ];
+}
 
+/** The archive's own warnings, first among the plan's. */
+export function archiveWarnings(archive: Pick<SourceArchive, 'warnings'>): PlanWarning[] {
+  return archive.warnings.map((w) => ({ code: 'archive' as const, stepId: null, message: `${w.code}: ${w.message}${w.file ? ` (${w.file})` : ''}` }));
+}
+
+/** A plan's fields other than its steps and warnings, from the archive and the planner's resolved options. */
+export function planHeader(
+  archive: Pick<SourceArchive, 'generation' | 'account' | 'warnings'>,
+  tally: SourceTally,
+  planner: PostPlanner,
+  capabilities: InstanceCapabilities,
+  meta: PlanMeta,
+): Omit<MigrationPlan, 'steps' | 'warnings'> {
   return {
     format: PLAN_FORMAT,
     version: PLAN_VERSION,
     createdWith: meta.createdWith ?? { name: 'fledge', version: '0.0.0' },
-    source: summarizeSource(archive, posts, meta.archivePath ?? null),
+    source: tally.toSummary(archive, meta.archivePath ?? null),
     capabilities,
-    options: { ...options, altTextEntries: altText.size },
-    steps,
-    warnings,
+    options: { ...planner.options, altTextEntries: meta.altText?.size ?? 0 },
   };
+}
+
+export function planMigration(archive: SourceArchive, optionsInput: PlanOptionsInput, capabilities: InstanceCapabilities, meta: PlanMeta = {}): MigrationPlan {
+  // The reader already sorts oldest first; sort only when a caller did not (an O(n) check).
+  const sorted = archive.posts.every((p, i, all) => i === 0 || comparePosts(all[i - 1]!, p) <= 0);
+  const posts = sorted ? archive.posts : [...archive.posts].sort(comparePosts);
+  const index = createPostIndex();
+  const tally = createSourceTally();
+  for (const post of posts) {
+    index.add(post);
+    tally.add(post);
+  }
+  const planner = createPostPlanner(optionsInput, capabilities, meta, index);
+  const steps: PlanStep[] = [];
+  const warnings = archiveWarnings(archive);
+  for (const post of posts) {
+    const planned = planner.plan(post);
+    steps.push(...planned.steps);
+    warnings.push(...planned.warnings);
+  }
+  warnings.push(...planner.finish());
+  return { ...planHeader(archive, tally, planner, capabilities, meta), steps, warnings };
 }

@@ -13,7 +13,7 @@ import type { AddressHint } from '../../domain/people.js';
 import { parseAccount, parseAccountRefs, parseGrailbirdAccount, parseLists, parseProfile, toProfile, toRefs } from '../parse/account.js';
 import { ArrayScanner } from '../parse/array-scanner.js';
 import { parseGrailbirdCsv } from '../parse/grailbird-csv.js';
-import { IdSet } from '../parse/id-set.js';
+import { IdSet } from '../../domain/id-set.js';
 import { decodeUtf8, parseJsFile } from '../parse/js-file.js';
 import { collectDeletedTweetNames } from '../parse/deleted-names.js';
 import { parseDmAddresses, toAddressHints } from '../parse/dm.js';

@@ -25,20 +25,42 @@ export class IdSet {
 
   /** Adds the id with its tag: 'new', or, when the id was there, whether the tag was the 'same' or 'different'. */
   addTagged(id: string, tag: number): 'new' | 'same' | 'different' {
-    const cut = id.length - 9;
-    const hi = cut > 0 ? Number(id.slice(0, cut)) : 0;
-    const lo = Number(cut > 0 ? id.slice(cut) : id);
+    const [hi, lo] = split(id);
     if (this.count * 2 >= this.lo.length) this.grow();
     return this.insert(hi, lo, tag >>> 0);
   }
 
-  private insert(hi: number, lo: number, tag: number): 'new' | 'same' | 'different' {
+  has(id: string): boolean {
+    return this.tagOf(id) !== undefined;
+  }
+
+  /** The id's tag, or undefined when the id is not in the set. */
+  tagOf(id: string): number | undefined {
+    const [hi, lo] = split(id);
+    const i = this.slot(hi, lo);
+    return this.lo[i] === EMPTY ? undefined : this.tags[i];
+  }
+
+  /** Adds the id, or changes its tag (the planner keeps a number per post id this way, src/plan/post-index.ts). */
+  setTag(id: string, tag: number): void {
+    const [hi, lo] = split(id);
+    if (this.count * 2 >= this.lo.length) this.grow();
+    const i = this.slot(hi, lo);
+    if (this.lo[i] === EMPTY) this.insert(hi, lo, tag >>> 0);
+    else this.tags[i] = tag >>> 0;
+  }
+
+  /** The slot holding the id, or the empty slot where it would go. */
+  private slot(hi: number, lo: number): number {
     const mask = this.lo.length - 1;
     let i = (Math.imul(lo ^ (hi * 2654435761), 0x9e3779b1) >>> 0) & mask;
-    while (this.lo[i] !== EMPTY) {
-      if (this.lo[i] === lo && this.hi[i] === hi) return this.tags[i] === tag ? 'same' : 'different';
-      i = (i + 1) & mask;
-    }
+    while (this.lo[i] !== EMPTY && !(this.lo[i] === lo && this.hi[i] === hi)) i = (i + 1) & mask;
+    return i;
+  }
+
+  private insert(hi: number, lo: number, tag: number): 'new' | 'same' | 'different' {
+    const i = this.slot(hi, lo);
+    if (this.lo[i] !== EMPTY) return this.tags[i] === tag ? 'same' : 'different';
     this.lo[i] = lo;
     this.hi[i] = hi;
     this.tags[i] = tag;
@@ -56,4 +78,10 @@ export class IdSet {
     this.count = 0;
     for (let i = 0; i < oldLo.length; i++) if (oldLo[i] !== EMPTY) this.insert(oldHi[i]!, oldLo[i]!, oldTags[i]!);
   }
+}
+
+/** An id of up to 20 digits as its digits above and below 10^9 (both exact in a double). */
+function split(id: string): [number, number] {
+  const cut = id.length - 9;
+  return cut > 0 ? [Number(id.slice(0, cut)), Number(id.slice(cut))] : [0, Number(id)];
 }

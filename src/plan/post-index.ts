@@ -1,0 +1,95 @@
+import { IdSet } from '../domain/id-set.js';
+import { postStepId } from '../domain/plan.js';
+import type { SourcePost } from '../domain/source.js';
+
+/**
+ * What the planner asks about posts other than the one it plans: is a post in the archive, and which
+ * own post does it reply to (threads are bridged over skipped posts, plan-migration.ts threadParent).
+ * Kept in typed arrays (domain/id-set.ts), not as the posts themselves, so that the dry run can plan
+ * a month at a time while this index covers the whole archive (src/cli/stream-plan.ts): 400,000
+ * posts cost ~16 MB here, where a Map of the posts held them all.
+ */
+export interface PostLookup {
+  has(id: string): boolean;
+  /** The own post this one replies to; null when it is no self-reply; undefined when the archive does not hold it. */
+  selfParentOf(id: string): string | null | undefined;
+  readonly size: number;
+}
+
+export interface PostIndex extends PostLookup {
+  add(post: Pick<SourcePost, 'id' | 'replyTo'>): void;
+}
+
+/** Post ids as the reader accepts them (archive/parse/values.ts isPostId): digits, no leading zero. */
+const COMPACT_ID = /^[1-9]\d{0,19}$/;
+
+export function createPostIndex(): PostIndex {
+  // Tag 0: no self-parent; tag k: the parent is parents[k - 1], kept as its digits above and below 10^9.
+  const known = new IdSet();
+  let parentHi = new Float64Array(1024);
+  let parentLo = new Uint32Array(1024);
+  let parents = 0;
+  // Ids the table cannot hold exactly (none from the reader, which checks them): a plain Map.
+  const other = new Map<string, string | null>();
+  const keep = (parent: string): number => {
+    if (parents === parentLo.length) {
+      const hi = new Float64Array(parents * 2);
+      const lo = new Uint32Array(parents * 2);
+      hi.set(parentHi);
+      lo.set(parentLo);
+      parentHi = hi;
+      parentLo = lo;
+    }
+    const cut = parent.length - 9;
+    parentHi[parents] = cut > 0 ? Number(parent.slice(0, cut)) : 0;
+    parentLo[parents] = Number(cut > 0 ? parent.slice(cut) : parent);
+    parents += 1;
+    return parents;
+  };
+  const parentAt = (tag: number): string => {
+    const hi = parentHi[tag - 1]!;
+    const lo = parentLo[tag - 1]!;
+    return hi === 0 ? String(lo) : `${hi}${String(lo).padStart(9, '0')}`;
+  };
+  return {
+    add(post) {
+      const parent = post.replyTo?.self === true ? post.replyTo.postId : null;
+      if (!COMPACT_ID.test(post.id) || (parent !== null && !COMPACT_ID.test(parent))) other.set(post.id, parent);
+      else known.setTag(post.id, parent === null ? 0 : keep(parent));
+    },
+    has(id) {
+      return COMPACT_ID.test(id) ? known.has(id) : other.has(id);
+    },
+    selfParentOf(id) {
+      if (other.has(id)) return other.get(id);
+      if (!COMPACT_ID.test(id)) return undefined;
+      const tag = known.tagOf(id);
+      return tag === undefined ? undefined : tag === 0 ? null : parentAt(tag);
+    },
+    get size() {
+      return known.size + other.size;
+    },
+  };
+}
+
+/** Source post id → its first and last step, for the posts planned so far (quotes point at the first, replies at the last). */
+export interface PlannedPosts {
+  get(id: string): { readonly first: string; readonly last: string } | undefined;
+  set(id: string, parts: number): void;
+}
+
+/** The planned posts as a part count per id (the step ids follow from it, domain/plan.ts postStepId). */
+export function createPlannedPosts(): PlannedPosts {
+  const parts = new IdSet();
+  const other = new Map<string, number>();
+  return {
+    get(id) {
+      const n = COMPACT_ID.test(id) ? parts.tagOf(id) : other.get(id);
+      return n === undefined ? undefined : { first: postStepId(id), last: postStepId(id, n) };
+    },
+    set(id, n) {
+      if (COMPACT_ID.test(id)) parts.setTag(id, n);
+      else other.set(id, n);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IdSet } from '../../src/domain/id-set.js';
+
+describe('IdSet', () => {
+  it('behaves like a Set of id strings (property), across growth and ids that differ only in low or high digits', () => {
+    const ids = fc.oneof(
+      fc.bigInt({ min: 0n, max: 99_999_999_999_999_999_999n }).map(String),
+      fc.integer({ min: 0, max: 50 }).map((d) => String(1995717789903192574n + BigInt(d))), // neighbours
+      fc.integer({ min: 0, max: 50 }).map((d) => String(1995717789903192574n + BigInt(d) * 1_000_000_000n)), // same low part
+    );
+    fc.assert(
+      fc.property(fc.array(ids, { maxLength: 6000 }), (list) => {
+        const expected = new Set<string>();
+        const actual = new IdSet();
+        for (const id of list) expect(actual.add(id)).toBe(!expected.has(id) && !!expected.add(id));
+        expect(actual.size).toBe(expected.size);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('IdSet tags', () => {
+  it('keeps a number per id like a Map (property): setTag inserts or overwrites, tagOf reads, has agrees', () => {
+    const ids = fc.oneof(fc.bigInt({ min: 1n, max: 18_446_744_073_709_551_615n }).map(String), fc.integer({ min: 0, max: 40 }).map((d) => String(1995717789903192574n + BigInt(d))));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(ids, fc.nat({ max: 0xffffffff })), { maxLength: 5000 }), (ops) => {
+        const expected = new Map<string, number>();
+        const actual = new IdSet();
+        for (const [id, tag] of ops) {
+          expect(actual.tagOf(id)).toBe(expected.get(id));
+          actual.setTag(id, tag);
+          expected.set(id, tag);
+        }
+        for (const [id, tag] of expected) expect(actual.tagOf(id)).toBe(tag);
+        expect(actual.size).toBe(expected.size);
+        expect(actual.has('12345678901234567890')).toBe(expected.has('12345678901234567890'));
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
