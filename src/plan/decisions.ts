@@ -134,7 +134,7 @@ export function decisionInputs(file: DecisionsFile): ReadonlyMap<string, SourceD
 }
 
 interface EditContext {
-  readonly plan: MigrationPlan;
+  readonly plan: Pick<MigrationPlan, 'options'>;
   readonly caps: InstanceCapabilities;
   readonly warn: (step: string, stepId: StepId | null, message: string) => void;
 }
@@ -191,49 +191,98 @@ function editStep(d: StepDecision, step: PostStep, ctx: EditContext): PostStep |
 }
 
 /**
- * Apply the step-level edits to a plan made with decisionInputs(file), and report every decision
- * that did not land where it was made. Pure: the same plan and decisions give the same plan.
+ * The step-level edits, applied to one source post's steps at a time as the planner makes them (the
+ * dry run never holds the whole plan, src/cli/stream-plan.ts); `finish` reports the decisions whose
+ * posts never came. Every decision that did not land where it was made becomes a warning.
+ */
+export interface DecisionApplier {
+  /** Warnings known before any step (decisions made for another account's archive). */
+  readonly leading: readonly PlanWarning[];
+  /** One source post's steps, in plan order: the same steps with the edits, and the warnings about them. */
+  apply(steps: readonly PlanStep[]): { steps: PlanStep[]; warnings: PlanWarning[] };
+  /** The decisions about posts this plan does not have. */
+  finish(): PlanWarning[];
+}
+
+export function createDecisionApplier(plan: Pick<MigrationPlan, 'source' | 'options' | 'capabilities'>, file: DecisionsFile, fileName: string): DecisionApplier {
+  const bySource = new Map<string, StepDecision[]>();
+  for (const d of file.decisions) {
+    const id = sourceIdOfStep(d.step);
+    const list = bySource.get(id);
+    if (list) list.push(d);
+    else bySource.set(id, [d]);
+  }
+  const notApplied = (stepId: StepId | null, message: string): PlanWarning => ({ code: 'decision-not-applied', stepId, message: `${message} (${fileName})` });
+  const leading: PlanWarning[] = [];
+  if (file.archive.account !== null && plan.source.username !== null && file.archive.account.toLowerCase() !== plan.source.username.toLowerCase()) {
+    leading.push(notApplied(null, `the decisions were made for @${file.archive.account}'s archive, and this is @${plan.source.username}'s: only decisions whose posts are in this archive apply`));
+  }
+  return {
+    leading,
+    apply(given) {
+      const steps = [...given];
+      const warnings: PlanWarning[] = [];
+      const first = steps[0];
+      const decisions = first === undefined ? undefined : bySource.get(first.source.id);
+      if (first === undefined || decisions === undefined) return { steps, warnings };
+      bySource.delete(first.source.id);
+      const ctx: EditContext = { plan, caps: plan.capabilities, warn: (_step, stepId, message) => warnings.push(notApplied(stepId, message)) };
+      for (const d of decisions) applyOne(d, steps, ctx);
+      return { steps, warnings };
+    },
+    finish() {
+      const out: PlanWarning[] = [];
+      for (const [sourceId, decisions] of bySource) {
+        for (const d of decisions) out.push(notApplied(null, `decision on ${d.step} not applied: this plan has no post ${sourceId} (another archive?)`));
+      }
+      bySource.clear();
+      return out;
+    },
+  };
+}
+
+/** One decision on the steps of its source post (edited in place); what cannot apply is warned about. */
+function applyOne(d: StepDecision, steps: PlanStep[], ctx: EditContext): void {
+  const first = steps[0]!;
+  if (d.exclude) return; // planned as an 'excluded' skip
+  if (d.include && first.type === 'skip') {
+    ctx.warn(d.step, first.id, `${d.step} could not be included: ${first.detail}`);
+    return;
+  }
+  if (d.alt !== undefined) {
+    const keys = new Set(first.type === 'post' ? first.media.map((m) => m.key) : []);
+    const missing = Object.keys(d.alt).filter((k) => !keys.has(k));
+    if (missing.length > 0) ctx.warn(d.step, first.id, `alt text for media ${missing.join(', ')} not applied: ${d.step} has no such media in this plan`);
+  }
+  if (d.text === undefined && d.spoiler === undefined && d.sensitive === undefined && d.visibility === undefined) return;
+  const at = steps.findIndex((s) => s.id === d.step);
+  const step = at < 0 ? undefined : steps[at];
+  if (step === undefined || step.type !== 'post') {
+    ctx.warn(d.step, step?.id ?? null, `edit of ${d.step} not applied: it is not a post step of this plan${first.type === 'skip' ? ` (the post is skipped: ${first.detail})` : ''}`);
+    return;
+  }
+  const edited = editStep(d, step, ctx);
+  if (edited !== null) steps[at] = edited;
+}
+
+/**
+ * Apply the step-level edits to a whole plan made with decisionInputs(file) (`fledge plan`, the
+ * import): the applier over each source post's run of steps. Pure: the same plan and decisions give
+ * the same plan.
  */
 export function applyDecisions(plan: MigrationPlan, file: DecisionsFile, fileName: string): MigrationPlan {
-  const index = new Map<StepId, number>(plan.steps.map((s, i) => [s.id, i]));
-  const bySource = new Map<string, PlanStep>();
-  for (const s of plan.steps) if (!bySource.has(s.source.id)) bySource.set(s.source.id, s);
-  const steps = [...plan.steps];
-  const warnings: PlanWarning[] = [];
-  const warn = (step: string, stepId: StepId | null, message: string): void => {
-    warnings.push({ code: 'decision-not-applied', stepId, message: `${message} (${fileName})` });
-  };
-  const ctx: EditContext = { plan, caps: plan.capabilities, warn };
-  if (file.archive.account !== null && plan.source.username !== null && file.archive.account.toLowerCase() !== plan.source.username.toLowerCase()) {
-    warn('', null, `the decisions were made for @${file.archive.account}'s archive, and this is @${plan.source.username}'s: only decisions whose posts are in this archive apply`);
+  const applier = createDecisionApplier(plan, file, fileName);
+  const steps: PlanStep[] = [];
+  const warnings: PlanWarning[] = [...applier.leading];
+  for (let i = 0; i < plan.steps.length; ) {
+    let j = i + 1;
+    while (j < plan.steps.length && plan.steps[j]!.source.id === plan.steps[i]!.source.id) j++;
+    const applied = applier.apply(plan.steps.slice(i, j));
+    steps.push(...applied.steps);
+    warnings.push(...applied.warnings);
+    i = j;
   }
-  for (const d of file.decisions) {
-    const sourceId = sourceIdOfStep(d.step);
-    const first = bySource.get(sourceId);
-    if (first === undefined) {
-      warn(d.step, null, `decision on ${d.step} not applied: this plan has no post ${sourceId} (another archive?)`);
-      continue;
-    }
-    if (d.exclude) continue; // planned as an 'excluded' skip
-    if (d.include && first.type === 'skip') {
-      warn(d.step, first.id, `${d.step} could not be included: ${first.detail}`);
-      continue;
-    }
-    if (d.alt !== undefined) {
-      const keys = new Set(first.type === 'post' ? first.media.map((m) => m.key) : []);
-      const missing = Object.keys(d.alt).filter((k) => !keys.has(k));
-      if (missing.length > 0) warn(d.step, first.id, `alt text for media ${missing.join(', ')} not applied: ${d.step} has no such media in this plan`);
-    }
-    if (d.text === undefined && d.spoiler === undefined && d.sensitive === undefined && d.visibility === undefined) continue;
-    const at = index.get(d.step);
-    const step = at === undefined ? undefined : steps[at];
-    if (at === undefined || step === undefined || step.type !== 'post') {
-      warn(d.step, step?.id ?? null, `edit of ${d.step} not applied: it is not a post step of this plan${first.type === 'skip' ? ` (the post is skipped: ${first.detail})` : ''}`);
-      continue;
-    }
-    const edited = editStep(d, step, ctx);
-    if (edited !== null) steps[at] = edited;
-  }
+  warnings.push(...applier.finish());
   return { ...plan, steps, warnings: [...plan.warnings, ...warnings] };
 }
 
@@ -249,27 +298,32 @@ export interface DecisionCounts {
   readonly notApplied: number;
 }
 
-export function countDecisions(plan: MigrationPlan): DecisionCounts | null {
+/** The decisions counted one step at a time (the summary's `decisions`, src/plan/summarize-plan.ts). */
+export function createDecisionTally(): { add(step: PlanStep): void; finish(warnings: readonly PlanWarning[]): DecisionCounts | null } {
   const c = { excluded: 0, included: 0, texts: 0, altTexts: 0, contentWarnings: 0, sensitive: 0, visibility: 0, notApplied: 0 };
   let any = false;
-  for (const s of plan.steps) {
-    if (s.decision === undefined) continue;
-    any = true;
-    if (s.type === 'skip') {
-      c.excluded += 1;
-      continue;
-    }
-    for (const ch of s.changes ?? []) {
-      if (ch.reason === 'decision-include' && s.part === 1) c.included += 1;
-      else if (ch.reason === 'decision-text') c.texts += 1;
-      else if (ch.reason === 'decision-alt-text') c.altTexts += 1;
-      else if (ch.reason === 'decision-content-warning') c.contentWarnings += 1;
-      else if (ch.reason === 'decision-sensitive') c.sensitive += 1;
-      else if (ch.reason === 'decision-visibility') c.visibility += 1;
-    }
-  }
-  for (const w of plan.warnings) if (w.code === 'decision-not-applied') c.notApplied += 1;
-  return any || c.notApplied > 0 ? c : null;
+  return {
+    add(s) {
+      if (s.decision === undefined) return;
+      any = true;
+      if (s.type === 'skip') {
+        c.excluded += 1;
+        return;
+      }
+      for (const ch of s.changes ?? []) {
+        if (ch.reason === 'decision-include' && s.part === 1) c.included += 1;
+        else if (ch.reason === 'decision-text') c.texts += 1;
+        else if (ch.reason === 'decision-alt-text') c.altTexts += 1;
+        else if (ch.reason === 'decision-content-warning') c.contentWarnings += 1;
+        else if (ch.reason === 'decision-sensitive') c.sensitive += 1;
+        else if (ch.reason === 'decision-visibility') c.visibility += 1;
+      }
+    },
+    finish(warnings) {
+      const notApplied = warnings.filter((w) => w.code === 'decision-not-applied').length;
+      return any || notApplied > 0 ? { ...c, notApplied } : null;
+    },
+  };
 }
 
 /** The kinds of decisions applied, in words ("17 left out, 1 text edited"), for the summary and the report. */

@@ -11,7 +11,7 @@
  * This is a lower bound: the user's own posting shares the statuses budget, and a 429 costs a window.
  */
 import type { InstanceRateLimits, RateLimitBudget } from '../domain/capabilities.js';
-import type { MigrationPlan } from '../domain/plan.js';
+import type { MigrationPlan, PlanStep } from '../domain/plan.js';
 
 /** Assumed API round trip of one request, seconds (a serial queue; ordinary home connection). */
 export const SECONDS_PER_REQUEST = 0.5;
@@ -56,20 +56,20 @@ export interface ImportEstimate {
 }
 
 export function countWork(plan: MigrationPlan): ImportWork {
-  let statuses = 0;
-  let mediaUploads = 0;
-  let mediaBytes = 0;
-  let videos = 0;
-  for (const step of plan.steps) {
-    if (step.type !== 'post') continue;
-    statuses += 1;
-    for (const m of step.media) {
-      mediaUploads += 1;
-      mediaBytes += m.bytes;
-      if (m.kind !== 'image') videos += 1;
-    }
+  const work = { statuses: 0, mediaUploads: 0, mediaBytes: 0, videos: 0 };
+  for (const step of plan.steps) addWork(work, step);
+  return work;
+}
+
+/** Count one step's statuses and uploads into `work`. */
+export function addWork(work: { statuses: number; mediaUploads: number; mediaBytes: number; videos: number }, step: PlanStep): void {
+  if (step.type !== 'post') return;
+  work.statuses += 1;
+  for (const m of step.media) {
+    work.mediaUploads += 1;
+    work.mediaBytes += m.bytes;
+    if (m.kind !== 'image') work.videos += 1;
   }
-  return { statuses, mediaUploads, mediaBytes, videos };
 }
 
 function budgetEstimate(name: BudgetName, budget: RateLimitBudget | null, operations: number): BudgetEstimate | null {

@@ -3,8 +3,10 @@
  * media, skips by reason, warnings by code and the rate-limit ETA. Pure, derived from the plan only,
  * so a plan file edited by the user is summarised exactly as it will be applied.
  */
-import { SKIP_REASONS, type MigrationPlan, type PlanWarningCode, type SkipReason } from '../domain/plan.js';
-import { countWork, estimateImport, type ImportEstimate } from './estimate.js';
+import { SKIP_REASONS, type MigrationPlan, type PlanStep, type PlanWarningCode, type SkipReason } from '../domain/plan.js';
+import { createDecisionTally, type DecisionCounts } from './decisions.js';
+import { addWork, estimateImport, type ImportEstimate } from './estimate.js';
+import { createStepTable } from './step-table.js';
 
 export interface PlanSummary {
   /** Source posts in the archive. */
@@ -31,14 +33,30 @@ export interface PlanSummary {
   readonly firstPostAt: string | null;
   readonly lastPostAt: string | null;
   readonly estimate: ImportEstimate;
+  /** What the user's decisions (--decisions) changed; null when the plan was made without any. */
+  readonly decisions: DecisionCounts | null;
 }
 
-export function summarizePlan(plan: MigrationPlan): PlanSummary {
+/** The summary built one step at a time, in plan order (the dry run never holds the whole plan, src/cli/stream-plan.ts). */
+export interface PlanSummaryBuilder {
+  add(step: PlanStep): void;
+  /** The summary, given the plan's other fields and its whole list of warnings. */
+  finish(plan: Omit<MigrationPlan, 'steps'>): PlanSummary;
+}
+
+/** Step flags kept per step id to count threads (a root that some later step replies to). */
+const ROOT = 1;
+const COUNTED = 2;
+
+export function createPlanSummaryBuilder(): PlanSummaryBuilder {
   const skippedByReason = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
-  const hasChildren = new Set<string>();
-  let statuses = 0;
+  // A reply always comes after what it answers (parse-plan.ts checks it), so threads are counted as they close.
+  const flags = createStepTable();
+  const work = { statuses: 0, mediaUploads: 0, mediaBytes: 0, videos: 0 };
+  const decisions = createDecisionTally();
   let importedPosts = 0;
   let splitPosts = 0;
+  let threads = 0;
   let replies = 0;
   let withAltText = 0;
   let ownQuotes = 0;
@@ -47,50 +65,63 @@ export function summarizePlan(plan: MigrationPlan): PlanSummary {
   let skipped = 0;
   let firstPostAt: string | null = null;
   let lastPostAt: string | null = null;
-  const roots: string[] = [];
-  for (const step of plan.steps) {
-    if (step.type === 'skip') {
-      skipped += 1;
-      skippedByReason[step.reason] += 1;
-      continue;
-    }
-    statuses += 1;
-    if (step.part === 1) {
-      importedPosts += 1;
-      if (step.parts > 1) splitPosts += 1;
-      const at = step.source.createdAt;
-      if (firstPostAt === null || at < firstPostAt) firstPostAt = at;
-      if (lastPostAt === null || at > lastPostAt) lastPostAt = at;
-    }
-    if (step.dependsOn === null) roots.push(step.id);
-    else {
-      replies += 1;
-      hasChildren.add(step.dependsOn);
-    }
-    for (const m of step.media) if (m.altText !== null) withAltText += 1;
-    if (step.quote?.kind === 'step') ownQuotes += 1;
-    else if (step.quote?.kind === 'link') otherQuotes += 1;
-    if (step.scheduledAt !== null) backdated += 1;
-  }
-  const warningsByCode: Partial<Record<PlanWarningCode, number>> = {};
-  for (const w of plan.warnings) warningsByCode[w.code] = (warningsByCode[w.code] ?? 0) + 1;
-  const work = countWork(plan);
   return {
-    sourcePosts: plan.source.posts,
-    importedPosts,
-    statuses,
-    splitPosts,
-    threads: roots.filter((r) => hasChildren.has(r)).length,
-    replies,
-    media: { count: work.mediaUploads, bytes: work.mediaBytes, videos: work.videos, withAltText },
-    quotes: { own: ownQuotes, others: otherQuotes },
-    backdated,
-    skipped,
-    skippedByReason,
-    warningsByCode,
-    warnings: plan.warnings.length,
-    firstPostAt,
-    lastPostAt,
-    estimate: estimateImport(work, plan.capabilities.rateLimits),
+    add(step) {
+      decisions.add(step);
+      if (step.type === 'skip') {
+        skipped += 1;
+        skippedByReason[step.reason] += 1;
+        return;
+      }
+      addWork(work, step);
+      if (step.part === 1) {
+        importedPosts += 1;
+        if (step.parts > 1) splitPosts += 1;
+        const at = step.source.createdAt;
+        if (firstPostAt === null || at < firstPostAt) firstPostAt = at;
+        if (lastPostAt === null || at > lastPostAt) lastPostAt = at;
+      }
+      if (step.dependsOn === null) flags.set(step.id, ROOT);
+      else {
+        replies += 1;
+        if (flags.get(step.dependsOn) === ROOT) {
+          threads += 1;
+          flags.set(step.dependsOn, ROOT | COUNTED);
+        }
+      }
+      for (const m of step.media) if (m.altText !== null) withAltText += 1;
+      if (step.quote?.kind === 'step') ownQuotes += 1;
+      else if (step.quote?.kind === 'link') otherQuotes += 1;
+      if (step.scheduledAt !== null) backdated += 1;
+    },
+    finish(plan) {
+      const warningsByCode: Partial<Record<PlanWarningCode, number>> = {};
+      for (const w of plan.warnings) warningsByCode[w.code] = (warningsByCode[w.code] ?? 0) + 1;
+      return {
+        sourcePosts: plan.source.posts,
+        importedPosts,
+        statuses: work.statuses,
+        splitPosts,
+        threads,
+        replies,
+        media: { count: work.mediaUploads, bytes: work.mediaBytes, videos: work.videos, withAltText },
+        quotes: { own: ownQuotes, others: otherQuotes },
+        backdated,
+        skipped,
+        skippedByReason: { ...skippedByReason },
+        warningsByCode,
+        warnings: plan.warnings.length,
+        firstPostAt,
+        lastPostAt,
+        estimate: estimateImport(work, plan.capabilities.rateLimits),
+        decisions: decisions.finish(plan.warnings),
+      };
+    },
   };
+}
+
+export function summarizePlan(plan: MigrationPlan): PlanSummary {
+  const builder = createPlanSummaryBuilder();
+  for (const step of plan.steps) builder.add(step);
+  return builder.finish(plan);
 }

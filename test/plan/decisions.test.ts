@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { textFingerprint, type DecisionsFile, type StepDecision } from '../../src/domain/decisions.js';
 import { isAppError } from '../../src/domain/errors.js';
 import type { MigrationPlan, PostStep, SkipStep } from '../../src/domain/plan.js';
-import { applyDecisions, countDecisions, decisionInputs, decisionMap, parseDecisions } from '../../src/plan/decisions.js';
+import { summarizePlan } from '../../src/plan/summarize-plan.js';
+import { applyDecisions, decisionInputs, decisionMap, parseDecisions } from '../../src/plan/decisions.js';
 import { findResolvableMentions } from '../../src/plan/mentions.js';
 import { parsePlan } from '../../src/plan/parse-plan.js';
 import { planMigration } from '../../src/plan/plan-migration.js';
@@ -58,7 +59,7 @@ describe('applying decisions', () => {
     // Every other step is exactly as before.
     const untouched = (p: MigrationPlan) => p.steps.filter((s) => !['post:3', 'skip:3', 'skip:4', 'post:4', 'post:5', 'post:6'].includes(s.id));
     expect(untouched(after)).toEqual(untouched(before));
-    expect(countDecisions(after)).toEqual({ excluded: 1, included: 1, texts: 1, altTexts: 2, contentWarnings: 1, sensitive: 1, visibility: 1, notApplied: 0 });
+    expect(summarizePlan(after).decisions).toEqual({ excluded: 1, included: 1, texts: 1, altTexts: 2, contentWarnings: 1, sensitive: 1, visibility: 1, notApplied: 0 });
     expect(Object.keys(decisionMap(after)).sort()).toEqual(['post:4', 'post:5', 'post:6', 'skip:3']);
     // The result is a valid plan (parsePlan re-checks lengths, mentions and references).
     expect(() => parsePlan(JSON.parse(JSON.stringify(after)) as unknown, { file: 'after.json' })).not.toThrow();
@@ -99,11 +100,12 @@ describe('applying decisions', () => {
     ]);
     const messages = after.warnings.filter((w) => w.code === 'decision-not-applied').map((w) => w.message);
     expect(messages).toHaveLength(5);
-    expect(messages[0]).toMatch(/^text edit of post:6 not applied: the planned text changed/);
-    expect(messages[1]).toMatch(/^text edit of post:1 not applied: 501 characters/);
-    expect(messages[2]).toMatch(/^decision on post:77 not applied: this plan has no post 77/);
-    expect(messages[3]).toMatch(/^alt text for media 99 not applied/);
-    expect(messages[4]).toMatch(/^edit of skip:4 not applied: it is not a post step/);
+    // In plan order (the order the dry run meets the posts in), then the decisions on posts the plan lacks.
+    expect(messages[0]).toMatch(/^text edit of post:1 not applied: 501 characters/);
+    expect(messages[1]).toMatch(/^edit of skip:4 not applied: it is not a post step/);
+    expect(messages[2]).toMatch(/^alt text for media 99 not applied/);
+    expect(messages[3]).toMatch(/^text edit of post:6 not applied: the planned text changed/);
+    expect(messages[4]).toMatch(/^decision on post:77 not applied: this plan has no post 77/);
     expect((step(after, 'post:6') as PostStep).text).toBe('plain post with a typo: teh');
     expect((step(after, 'post:1') as PostStep).text).toBe('first post');
   });

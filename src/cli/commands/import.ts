@@ -12,7 +12,6 @@ import { peopleReportSections, readPeopleReportSections } from '../people-sectio
 import { writeReport } from '../report.js';
 import type { ReportSection } from '../render/report-html.js';
 import type { DecisionsFile } from '../../domain/decisions.js';
-import { countDecisions } from '../../plan/decisions.js';
 
 export interface ImportCommandOptions extends PlanCliOptions {
   dryRun?: boolean;
@@ -65,7 +64,7 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
     const report = await writeReport(io, options.report, plan, { extraSections: people, decisions });
     io.stderr.write(`Report written to ${report.file} (${Math.ceil(report.bytes / 1024).toLocaleString('en-US')} KB): open it in a browser.\n`);
   }
-  if (options.json) io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary, decisions: countDecisions(plan) }, null, 2)}\n`);
+  if (options.json) io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary, decisions: summary.decisions }, null, 2)}\n`);
   else io.stdout.write(renderPlanSummary(plan, summary, { target }));
   return { plan, summary };
 }

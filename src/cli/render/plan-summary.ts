@@ -3,7 +3,7 @@
  * with the option that would include them), warnings, and the rate-limit ETA. Pure: plan + summary in,
  * string out (the HTML report is a separate renderer).
  */
-import { countDecisions, describeDecisions } from '../../plan/decisions.js';
+import { describeDecisions, type DecisionCounts } from '../../plan/decisions.js';
 import type { InstanceCapabilities } from '../../domain/capabilities.js';
 import type { MigrationPlan, PlanWarningCode, SkipReason } from '../../domain/plan.js';
 import { formatDuration, type BudgetName } from '../../plan/estimate.js';
@@ -83,8 +83,7 @@ function row(label: string, text: string): string {
 const INDENT = ' '.repeat(11);
 
 /** The decisions applied (--decisions), by kind, and each one not applied, by step. */
-function decisionLines(plan: MigrationPlan, row: (label: string, value: string) => string): string[] {
-  const c = countDecisions(plan);
+function decisionLines(plan: Pick<MigrationPlan, 'warnings'>, c: DecisionCounts | null, row: (label: string, value: string) => string): string[] {
   if (c === null) return [];
   const lines = [row('Decisions', `${describeDecisions(c)}${c.notApplied > 0 ? `; ${c.notApplied.toLocaleString('en-US')} not applied:` : ''}`)];
   const stale = plan.warnings.filter((w) => w.code === 'decision-not-applied');
@@ -93,7 +92,7 @@ function decisionLines(plan: MigrationPlan, row: (label: string, value: string) 
   return lines;
 }
 
-export function renderPlanSummary(plan: MigrationPlan, s: PlanSummary, ctx: PlanSummaryContext): string {
+export function renderPlanSummary(plan: Omit<MigrationPlan, 'steps'>, s: PlanSummary, ctx: PlanSummaryContext): string {
   const lines: string[] = [];
   const caps = plan.capabilities;
   const src = plan.source;
@@ -134,7 +133,7 @@ export function renderPlanSummary(plan: MigrationPlan, s: PlanSummary, ctx: Plan
   lines.push(row('Dates', dates));
   lines.push(row('Mentions', `rewritten (${plan.options.mentionStyle}) so nobody is notified${caps.supportsAllowedMentions ? '; sent with allowed_mentions: []' : ''}`));
   lines.push(row('Text', TEXT_FORMAT[caps.textFormat ?? 'plain']));
-  lines.push(...decisionLines(plan, row));
+  lines.push(...decisionLines(plan, s.decisions, row));
 
   lines.push(row('Skipped', n(s.skipped)));
   const reasons = (Object.entries(s.skippedByReason) as [SkipReason, number][]).filter(([, c]) => c > 0);

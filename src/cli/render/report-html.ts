@@ -12,7 +12,7 @@ import type {
 import { SKIP_REASONS } from '../../domain/plan.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
-import { countDecisions, describeDecisions } from '../../plan/decisions.js';
+import { describeDecisions } from '../../plan/decisions.js';
 import { isIncludable, textFingerprint, type DecisionsFile } from '../../domain/decisions.js';
 import type { EntryRow, MediaRow, PageConfig, PostRow, SkipRow, ThreadRow } from '../../report/payload.js';
 
@@ -436,7 +436,7 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSumma
   ];
   if (stats.splitPosts > 0) facts.push(['Long posts', `${formatCount(stats.splitPosts)} split into numbered threads`]);
   if (built.contentWarnings > 0) facts.push(['Content warnings', formatCount(built.contentWarnings)]);
-  const decided = countDecisions(plan);
+  const decided = stats.decisions;
   if (decided !== null) {
     facts.push(['Your decisions', `${describeDecisions(decided)}${decided.notApplied > 0 ? `; ${formatCount(decided.notApplied)} not applied (see the warnings)` : ''}`]);
   }
