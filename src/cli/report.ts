@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { openArchiveFiles } from '../archive/io/open-archive-files.js';
 import type { ArchiveFiles } from '../archive/io/archive-files.js';
-import type { MigrationPlan } from '../domain/plan.js';
+import type { MigrationPlan, PlanMedia, PlanStep } from '../domain/plan.js';
 import type { CliIo } from './io.js';
-import { layoutReport, type ReportSection } from './render/report-html.js';
+import { imagesOf, layoutReport, type ReportHtmlOptions, type ReportLayout, type ReportPage, type ReportSection } from './render/report-html.js';
 import type { DecisionsFile } from '../domain/decisions.js';
 import { writeFileAtomic } from './write-file.js';
 import { loadReportAssets } from './report-assets.js';
@@ -71,56 +71,89 @@ function createEntryResolver(files: ArchiveFiles): (file: string) => string | nu
 }
 
 /**
- * Which images get a thumbnail: chosen by the sizes the archive declares, in plan order
- * (deterministic), within the per-image and per-page budgets. Nothing is read here.
+ * Which images get a thumbnail: chosen by the sizes the plan declares, in plan order (deterministic),
+ * within the per-image and per-page budgets, as the steps come (the dry run chooses while it plans,
+ * src/cli/stream-plan.ts). Nothing is read here; readThumbnails checks the real sizes again.
  */
-function chooseThumbnails(
-  files: ArchiveFiles,
-  plan: MigrationPlan,
-  limits: { readonly maxImageBytes: number; readonly maxTotalImageBytes: number },
-): { chosen: Map<string, string>; skipped: number } {
-  const resolve = createEntryResolver(files);
-  const sizes = new Map(files.entries.map((e) => [e.path, e.size]));
-  const chosen = new Map<string, string>();
-  const seen = new Set<string>();
-  let total = 0;
-  let skipped = 0;
-  for (const step of plan.steps) {
-    if (step.type !== 'post') continue;
-    for (const m of step.media) {
-      if (m.kind !== 'image' || seen.has(m.key)) continue;
-      seen.add(m.key);
-      const entry = resolve(m.file);
-      const size = entry === null ? undefined : sizes.get(entry);
-      if (entry === null || size === undefined || size > limits.maxImageBytes || total + size > limits.maxTotalImageBytes) {
-        skipped += 1;
-        continue;
-      }
-      total += size;
-      chosen.set(m.key, entry);
-    }
-  }
-  return { chosen, skipped };
+export interface ThumbnailChooser {
+  /** The keys of this step's images that get a thumbnail. */
+  choose(step: PlanStep): string[];
+  readonly chosen: number;
+  readonly skipped: number;
 }
 
-/** Read some chosen images as data: URIs, a few at a time; a damaged or non-image entry is left out (null). */
-async function readThumbnails(files: ArchiveFiles, wanted: readonly { readonly key: string; readonly entry: string }[], maxImageBytes: number): Promise<Map<string, string | null>> {
+export function createThumbnailChooser(limits: ThumbnailLimits): ThumbnailChooser {
+  // Keys already decided (one image shown by two steps is chosen once): only the chosen ones are kept.
+  const seen = new Set<string>();
+  let total = 0;
+  let chosen = 0;
+  let skipped = 0;
+  return {
+    choose(step) {
+      const keys: string[] = [];
+      if (step.type !== 'post') return keys;
+      for (const m of step.media) {
+        if (m.kind !== 'image' || seen.has(m.key)) continue;
+        if (m.bytes > limits.maxImageBytes || total + m.bytes > limits.maxTotalImageBytes) {
+          skipped += 1;
+          continue;
+        }
+        seen.add(m.key);
+        total += m.bytes;
+        chosen += 1;
+        keys.push(m.key);
+      }
+      return keys;
+    },
+    get chosen() {
+      return chosen;
+    },
+    get skipped() {
+      return skipped;
+    },
+  };
+}
+
+export interface ThumbnailLimits {
+  readonly maxImageBytes: number;
+  readonly maxTotalImageBytes: number;
+}
+
+/**
+ * Read some chosen images as data: URIs, a few at a time. An entry that is missing, declared or found
+ * larger than the per-image limit, beyond the page budget by its real size, damaged or not really an
+ * image is left out (null): the plan's sizes are only what a (possibly edited) plan file says.
+ */
+export async function readThumbnails(
+  files: ArchiveFiles,
+  resolve: (file: string) => string | null,
+  wanted: readonly PlanMedia[],
+  limits: ThumbnailLimits,
+  budget: { spent: number },
+): Promise<Map<string, string | null>> {
   const read = new Map<string, string | null>();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < wanted.length) {
-      const { key, entry } = wanted[next++]!;
+      const m = wanted[next++]!;
+      const entry = resolve(m.file);
+      const size = entry === null ? undefined : files.entry(entry)?.size;
+      if (entry === null || size === undefined || size > limits.maxImageBytes || budget.spent + size > limits.maxTotalImageBytes) {
+        read.set(m.key, null);
+        continue;
+      }
+      budget.spent += size;
       let bytes: Buffer;
       try {
         bytes = await files.readBuffer(entry);
       } catch {
         // A damaged entry only costs its thumbnail; the plan already checked the media it uploads.
-        read.set(key, null);
+        read.set(m.key, null);
         continue;
       }
       const sniffed = sniffMediaType(bytes);
       const mime = sniffed?.startsWith('image/') ? sniffed : null;
-      read.set(key, mime !== null && bytes.length <= maxImageBytes ? `data:${mime};base64,${bytes.toString('base64')}` : null);
+      read.set(m.key, mime !== null && bytes.length <= limits.maxImageBytes ? `data:${mime};base64,${bytes.toString('base64')}` : null);
     }
   };
   // One at a time, the reads of a 100k archive spend most of their time waiting.
@@ -128,92 +161,81 @@ async function readThumbnails(files: ArchiveFiles, wanted: readonly { readonly k
   return read;
 }
 
-/** All of a plan's thumbnails at once (choose, then read): what the per-month reads of writeReport add up to. */
-export async function readReportThumbnails(
-  files: ArchiveFiles,
-  plan: MigrationPlan,
-  limits: { readonly maxImageBytes: number; readonly maxTotalImageBytes: number },
-): Promise<{ thumbnails: Map<string, string>; skipped: number }> {
-  const { chosen, skipped } = chooseThumbnails(files, plan, limits);
-  const read = await readThumbnails(files, [...chosen].map(([key, entry]) => ({ key, entry })), limits.maxImageBytes);
-  const thumbnails = new Map<string, string>();
-  for (const [key] of chosen) {
-    const uri = read.get(key);
-    if (uri !== null && uri !== undefined) thumbnails.set(key, uri);
-  }
-  return { thumbnails, skipped: skipped + chosen.size - thumbnails.size };
-}
-
-/** What the thumbnails of a report come from: the open archive and the images chosen, or why there are none. */
+/** The archive thumbnails are read from, or why there are none. */
 interface ThumbnailSource {
   readonly files: ArchiveFiles | null;
-  readonly chosen: ReadonlyMap<string, string>;
-  readonly skipped: number;
+  readonly resolve: (file: string) => string | null;
   readonly note: string;
 }
 
-async function openThumbnailSource(io: CliIo, archivePath: string | null, plan: MigrationPlan, limits: { readonly maxImageBytes: number; readonly maxTotalImageBytes: number }): Promise<ThumbnailSource> {
-  if (archivePath === null) return { files: null, chosen: new Map(), skipped: 0, note: 'none: the plan names no archive to read images from' };
-  let files: ArchiveFiles | null = null;
+async function openThumbnailSource(io: CliIo, archivePath: string | null): Promise<ThumbnailSource> {
+  const none = (): null => null;
+  if (archivePath === null) return { files: null, resolve: none, note: 'none: the plan names no archive to read images from' };
   try {
-    files = await openArchiveFiles(archivePath);
-    const { chosen, skipped } = chooseThumbnails(files, plan, limits);
-    return { files, chosen, skipped, note: '' };
+    const files = await openArchiveFiles(archivePath);
+    return { files, resolve: createEntryResolver(files), note: '' };
   } catch (error) {
-    await files?.close();
     // The preview is still useful without pictures: say why on stderr and in the page.
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`fledge: warning: the report shows no thumbnails: ${message}\n`);
-    return { files: null, chosen: new Map(), skipped: 0, note: `none: ${message}` };
+    return { files: null, resolve: none, note: `none: ${message}` };
   }
+}
+
+/** One month of the page as its writer gets it: the steps shown in it, in plan order, and the images chosen among theirs. */
+export interface ReportMonth {
+  readonly steps: readonly PlanStep[];
+  readonly thumbnails: ReadonlySet<string>;
+}
+
+/** What a report is written from: the page (made once the thumbnails' note is known) and its months, fetched one at a time. */
+export interface ReportSource {
+  readonly archivePath: string | null;
+  readonly chooser: Pick<ThumbnailChooser, 'chosen' | 'skipped'>;
+  page(options: ReportHtmlOptions): ReportPage;
+  month(key: string): Promise<ReportMonth>;
 }
 
 /**
  * `--report FILE`: the page is written as a stream, in the order of the layout (report-html.ts
- * layoutReport): the head, then month by month, each month's thumbnails read just before its block
- * and dropped after it, then the script. Memory holds one month, never the page.
+ * ReportPage): the head, then month by month, each month's steps fetched and its thumbnails read
+ * just before its block and dropped after it, then the tail. Memory holds one month, never the page.
  */
-export async function writeReport(io: CliIo, target: string, plan: MigrationPlan, options: WriteReportOptions = {}): Promise<WriteReportResult> {
+export async function writeReportFrom(io: CliIo, target: string, source: ReportSource, options: WriteReportOptions = {}): Promise<WriteReportResult> {
   const file = path.resolve(io.cwd, target);
-  const archivePath = options.archivePath === undefined ? plan.source.archivePath : options.archivePath;
-  const limits = {
-    maxImageBytes: options.maxImageBytes ?? MAX_THUMBNAIL_BYTES,
-    maxTotalImageBytes: options.maxTotalImageBytes ?? MAX_TOTAL_THUMBNAIL_BYTES,
-  };
-  const source = await openThumbnailSource(io, archivePath, plan, limits);
+  const limits = { maxImageBytes: options.maxImageBytes ?? MAX_THUMBNAIL_BYTES, maxTotalImageBytes: options.maxTotalImageBytes ?? MAX_TOTAL_THUMBNAIL_BYTES };
+  const images = await openThumbnailSource(io, source.archivePath);
   let embedded = 0;
   let unreadable = 0;
   let bytes = 0;
   try {
     const note =
-      source.note !== ''
-        ? source.note
-        : `${source.chosen.size.toLocaleString('en-US')} images chosen from ${archivePath} (any that cannot be read are shown as placeholders too); ${source.skipped.toLocaleString('en-US')} shown as placeholders (larger than ${Math.round(limits.maxImageBytes / 1024)} KB, over the page's ${Math.round(limits.maxTotalImageBytes / 1024 / 1024)} MB image budget, or not in the archive)`;
-    const layout = layoutReport(plan, {
+      images.note !== ''
+        ? images.note
+        : `${source.chooser.chosen.toLocaleString('en-US')} images chosen from ${source.archivePath} (any that cannot be read are shown as placeholders too); ${source.chooser.skipped.toLocaleString('en-US')} shown as placeholders (larger than ${Math.round(limits.maxImageBytes / 1024)} KB, over the page's ${Math.round(limits.maxTotalImageBytes / 1024 / 1024)} MB image budget, or not in the archive)`;
+    const page = source.page({
       generatedAt: new Date(io.now()).toISOString(),
       extraSections: [{ title: 'Thumbnails in this page', rows: [{ label: 'Images', value: note }] }, ...(options.extraSections ?? [])],
       assets: loadReportAssets(),
       ...(options.decisions === undefined ? {} : { decisions: options.decisions }),
       ...(options.title === undefined ? {} : { title: options.title }),
     });
+    const budget = { spent: 0 };
     const pieces = async function* (): AsyncGenerator<string> {
-      yield layout.head;
-      for (const month of layout.months) {
-        const wanted = new Map<string, { key: string; entry: string }>();
-        for (const m of source.files === null ? [] : layout.imagesOf(month)) {
-          const entry = source.chosen.get(m.key);
-          if (entry !== undefined) wanted.set(m.key, { key: m.key, entry });
-        }
-        const read = source.files === null ? new Map<string, string | null>() : await readThumbnails(source.files, [...wanted.values()], limits.maxImageBytes);
+      yield page.head;
+      for (const key of page.months) {
+        const month = await source.month(key);
+        const wanted = images.files === null ? [] : imagesOf(month.steps).filter((m) => month.thumbnails.has(m.key));
+        const read = images.files === null ? new Map<string, string | null>() : await readThumbnails(images.files, images.resolve, wanted, limits, budget);
         const thumbnails = new Map<string, string>();
-        for (const [key, uri] of read) {
+        for (const [k, uri] of read) {
           if (uri === null) unreadable += 1;
-          else thumbnails.set(key, uri);
+          else thumbnails.set(k, uri);
         }
         embedded += thumbnails.size;
-        yield layout.monthBlock(month, thumbnails);
+        yield page.monthBlock(key, month.steps, thumbnails);
       }
-      yield layout.tail;
+      yield page.tail;
     };
     const counted = async function* (): AsyncGenerator<string> {
       for await (const piece of pieces()) {
@@ -223,7 +245,22 @@ export async function writeReport(io: CliIo, target: string, plan: MigrationPlan
     };
     await writeFileAtomic(file, counted(), { code: 'E_REPORT_WRITE', what: 'report', hint: 'give --report a file in a folder that exists and that you can write to' });
   } finally {
-    await source.files?.close();
+    await images.files?.close();
   }
-  return { file, bytes, thumbnails: embedded, imagesWithoutThumbnail: source.skipped + unreadable };
+  return { file, bytes, thumbnails: embedded, imagesWithoutThumbnail: source.chooser.skipped + unreadable };
+}
+
+/** `--report FILE` for a plan held whole (a plan file given to the dry run). */
+export async function writeReport(io: CliIo, target: string, plan: MigrationPlan, options: WriteReportOptions = {}): Promise<WriteReportResult> {
+  const chooser = createThumbnailChooser({ maxImageBytes: options.maxImageBytes ?? MAX_THUMBNAIL_BYTES, maxTotalImageBytes: options.maxTotalImageBytes ?? MAX_TOTAL_THUMBNAIL_BYTES });
+  const chosen = new Set<string>();
+  for (const step of plan.steps) for (const key of chooser.choose(step)) chosen.add(key);
+  let layout: ReportLayout | null = null;
+  const source: ReportSource = {
+    archivePath: options.archivePath === undefined ? plan.source.archivePath : options.archivePath,
+    chooser,
+    page: (pageOptions) => (layout = layoutReport(plan, pageOptions)),
+    month: (key) => Promise.resolve({ steps: layout?.stepsOf(key) ?? [], thumbnails: chosen }),
+  };
+  return writeReportFrom(io, target, source, options);
 }

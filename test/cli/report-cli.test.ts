@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArchiveFiles } from '../../src/archive/io/archive-files.js';
-import { readReportThumbnails } from '../../src/cli/report.js';
+import { createThumbnailChooser, readThumbnails } from '../../src/cli/report.js';
 import { runCli } from '../support/run-cli.js';
 import { buildPlan, media, postStep } from '../support/plan-builder.js';
 
@@ -69,7 +69,7 @@ describe('fledge import --dry-run --report', () => {
   });
 });
 
-describe('readReportThumbnails', () => {
+describe('report thumbnails', () => {
   const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(96)]);
   const fakeFiles = (files: Record<string, Buffer>): ArchiveFiles => ({
     label: 'test.zip',
@@ -82,25 +82,36 @@ describe('readReportThumbnails', () => {
     close: () => Promise.resolve(),
   });
 
-  it('resolves paths under a top folder, checks signatures and keeps to the size budgets', async () => {
+  it('chooses by the sizes in the plan in plan order, then reads by the real ones: paths under a top folder, signatures, both budgets', async () => {
     const files = fakeFiles({
       'twitter-2022/data/tweets_media/a.jpg': jpeg,
       'twitter-2022/data/tweets_media/b.jpg': Buffer.from('<svg onload=alert(1)>'),
       'twitter-2022/data/tweets_media/c.jpg': Buffer.concat([jpeg, Buffer.alloc(500)]),
       'twitter-2022/data/tweets_media/d.jpg': jpeg,
       'twitter-2022/data/tweets_media/e.jpg': jpeg,
+      'twitter-2022/data/tweets_media/f.jpg': jpeg,
     });
+    const limits = { maxImageBytes: 200, maxTotalImageBytes: 250 };
     const plan = buildPlan([
       postStep('1', '2020-01-01T00:00:00Z', 'x', {
-        media: ['a', 'b', 'c', 'd', 'e', 'missing'].map((k) => media(k, { file: `data/tweets_media/${k}.jpg` })),
+        // The plan says f is small; the archive's f is too, but by then the real total is spent.
+        media: [...['a', 'b', 'c', 'd', 'missing'].map((k) => media(k, { bytes: 40 })), media('e', { bytes: 900 })],
       }),
+      postStep('2', '2020-01-02T00:00:00Z', 'y', { media: [media('a', { bytes: 40 }), media('f', { bytes: 1 })] }),
     ]);
-    const { thumbnails, skipped } = await readReportThumbnails(files, plan, { maxImageBytes: 200, maxTotalImageBytes: 250 });
-    // The budget counts declared sizes in plan order: a (100) fits; b (21, counted) is not an image;
-    // c (600) is over the per-image limit; d brings the total to 221; e would make it 321 > 250; missing is missing.
-    expect([...thumbnails.keys()]).toEqual(['a', 'd']);
-    expect(thumbnails.get('a')).toBe(`data:image/jpeg;base64,${jpeg.toString('base64')}`);
-    expect(skipped).toBe(4);
+    const chooser = createThumbnailChooser(limits);
+    const chosen = plan.steps.flatMap((s) => chooser.choose(s));
+    // e is over the per-image limit by the plan's size; a is chosen once; the plan's sizes fit the page budget.
+    expect(chosen).toEqual(['a', 'b', 'c', 'd', 'missing', 'f']);
+    expect(chooser.skipped).toBe(1);
+    const wanted = plan.steps.flatMap((s) => (s.type === 'post' ? s.media : [])).filter((m, i, all) => chosen.includes(m.key) && all.findIndex((x) => x.key === m.key) === i);
+    const resolve = (file: string): string | null => (files.entry(`twitter-2022/${file}`) ? `twitter-2022/${file}` : null);
+    const read = await readThumbnails(files, resolve, wanted, limits, { spent: 0 });
+    // Real sizes: a (100) fits; b (21, counted) is not an image; c (600) is over the per-image limit;
+    // d brings the total to 221; missing is not in the archive; f (100) would make it 321 > 250.
+    expect([...read].filter(([, uri]) => uri !== null).map(([k]) => k)).toEqual(['a', 'd']);
+    expect(read.get('a')).toBe(`data:image/jpeg;base64,${jpeg.toString('base64')}`);
+    expect([...read.values()].filter((u) => u === null)).toHaveLength(4);
   });
 });
 

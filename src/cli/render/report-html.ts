@@ -10,6 +10,7 @@ import type {
   StepId,
 } from '../../domain/plan.js';
 import { SKIP_REASONS } from '../../domain/plan.js';
+import { createStepTable } from '../../plan/step-table.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { describeDecisions } from '../../plan/decisions.js';
@@ -86,11 +87,9 @@ function reasonLabel(reason: SkipReason): string {
   return (SKIP_REASON_LABELS as Partial<Record<string, string>>)[reason] ?? reason;
 }
 
-/** A month of the timeline: its counts, a height estimate, and the plan positions of its steps. */
+/** A month of the timeline: its counts and a height estimate. */
 interface MonthIndex {
   readonly key: string; // YYYY-MM
-  /** Positions in plan.steps, in plan order: skips and thread roots dated this month, and every post of those threads. */
-  readonly steps: number[];
   posts: number;
   skips: number;
   estimate: number;
@@ -123,9 +122,9 @@ function monthKey(iso: string): string {
 }
 
 /** Archive URLs follow `https://twitter.com/<user>/status/<id>`; storing only the id saves ~45 bytes a post. */
-function detectUrlBase(plan: MigrationPlan): string | null {
+function detectUrlBase(steps: readonly PlanStep[]): string | null {
   const counts = new Map<string, number>();
-  for (const step of plan.steps.slice(0, 200)) {
+  for (const step of steps) {
     const url = step.source.url;
     if (url.endsWith(step.source.id)) {
       const base = url.slice(0, url.length - step.source.id.length);
@@ -154,15 +153,6 @@ function warningsByStep(warnings: readonly PlanWarning[]): Map<StepId, string[]>
   return map;
 }
 
-interface BuiltReport {
-  readonly months: MonthIndex[];
-  readonly config: PageConfig;
-  /** Step id → the month its entry is shown in (a thread is shown whole in its first post's month). */
-  readonly stepMonth: Map<StepId, string>;
-  /** Posts with a content warning (not in PlanSummary). */
-  readonly contentWarnings: number;
-}
-
 /** The source fields shared by post and skip rows; `i` and `u` only when they cannot be derived. */
 function setSourceFields(row: PostRow | SkipRow, step: PlanStep, urlBase: string | null): void {
   // Step ids follow domain/plan.ts StepId (`post:<id>`, `post:<id>#<n>`, `skip:<id>`): stored only
@@ -185,44 +175,87 @@ function estimateHeight(step: PlanStep): number {
 }
 
 /**
- * The index pass: which month shows each step, and each month's counts. Light (a month key per step
- * and the steps' positions), so the rows themselves are built one month at a time (monthRows).
- *
+ * Which month shows each step, and each month's counts: the report's index, built one step at a time
+ * in plan order (the dry run writes each step to its month's file as it is planned, src/cli/stream-plan.ts).
+ */
+export interface ReportIndex {
+  /** Oldest first. */
+  readonly months: readonly MonthIndex[];
+  /** The month a step is shown in (a thread is shown whole in its first post's month). */
+  monthOf(stepId: StepId): string | undefined;
+  /** Posts with a content warning (not in PlanSummary). */
+  readonly contentWarnings: number;
+  /** What the source URLs of most steps start with (the page stores only the id after it). */
+  readonly urlBase: string | null;
+}
+
+export interface ReportIndexBuilder {
+  /** Index one step; returns the month it is shown in. */
+  add(step: PlanStep): string;
+  finish(): ReportIndex;
+}
+
+/** Steps whose URLs are looked at to find the usual URL base. */
+const URL_BASE_SAMPLE = 200;
+
+/**
  * Threads: a post whose dependsOn names an EARLIER post step joins that step's thread, shown whole in
  * the month of its first post. The plan lists posts in posting order (a reply after its parent), so
  * requiring "earlier" keeps a hand-edited plan with a cycle or a dangling reference from looping:
- * such a post starts its own thread.
+ * such a post starts its own thread. The month of every step is kept in a compact step table.
  */
-function indexReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltReport {
-  const stepMonth = new Map<StepId, string>();
-  const postMonth = new Map<StepId, string>();
+export function createReportIndexBuilder(): ReportIndexBuilder {
+  const stepMonth = createStepTable();
   const byKey = new Map<string, MonthIndex>();
+  const sample: PlanStep[] = [];
   let contentWarnings = 0;
-  plan.steps.forEach((step, position) => {
-    let key: string;
-    if (step.type === 'skip') key = monthKey(step.source.createdAt);
-    else {
-      if (step.spoilerText !== null && step.spoilerText !== '') contentWarnings += 1;
-      key = (step.dependsOn === null ? undefined : postMonth.get(step.dependsOn)) ?? monthKey(step.source.createdAt);
-      postMonth.set(step.id, key);
-    }
-    stepMonth.set(step.id, key);
-    let month = byKey.get(key);
-    if (month === undefined) {
-      month = { key, steps: [], posts: 0, skips: 0, estimate: 0 };
-      byKey.set(key, month);
-    }
-    month.steps.push(position);
-    if (step.type === 'skip') month.skips += 1;
-    else month.posts += 1;
-    month.estimate += estimateHeight(step);
-  });
-  const months = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    add(step) {
+      if (sample.length < URL_BASE_SAMPLE) sample.push(step);
+      let key: string;
+      if (step.type === 'skip') key = monthKey(step.source.createdAt);
+      else {
+        if (step.spoilerText !== null && step.spoilerText !== '') contentWarnings += 1;
+        const parent = step.dependsOn === null ? undefined : stepMonth.get(step.dependsOn);
+        key = parent === undefined ? monthKey(step.source.createdAt) : decodeMonth(parent);
+      }
+      stepMonth.set(step.id, encodeMonth(key));
+      let month = byKey.get(key);
+      if (month === undefined) {
+        month = { key, posts: 0, skips: 0, estimate: 0 };
+        byKey.set(key, month);
+      }
+      if (step.type === 'skip') month.skips += 1;
+      else month.posts += 1;
+      month.estimate += estimateHeight(step);
+      return key;
+    },
+    finish() {
+      const months = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const monthOf = (stepId: StepId): string | undefined => {
+        const code = stepMonth.get(stepId);
+        return code === undefined ? undefined : decodeMonth(code);
+      };
+      return { months, monthOf, contentWarnings, urlBase: detectUrlBase(sample) };
+    },
+  };
+}
+
+/** A month key (YYYY-MM) as a number for the step table, and back. */
+function encodeMonth(key: string): number {
+  return Number(key.slice(0, 4)) * 100 + Number(key.slice(5, 7));
+}
+
+function decodeMonth(code: number): string {
+  return `${String(Math.floor(code / 100)).padStart(4, '0')}-${String(code % 100).padStart(2, '0')}`;
+}
+
+function pageConfig(plan: ReportPlan, index: ReportIndex, options: ReportHtmlOptions): PageConfig {
   const account = plan.source;
-  const config: PageConfig = {
+  return {
     name: account.displayName ?? account.username ?? 'You',
     acct: account.username ?? '',
-    urlBase: detectUrlBase(plan),
+    urlBase: index.urlBase,
     defaultVisibility: plan.options.visibility,
     maxCharacters: plan.capabilities.maxCharacters,
     rules: {
@@ -241,10 +274,12 @@ function indexReport(plan: MigrationPlan, options: ReportHtmlOptions): BuiltRepo
     archive: { account: account.username, posts: account.posts },
     decisions: options.decisions ?? null,
   };
-  return { months, config, stepMonth, contentWarnings };
 }
 
-function postRow(step: PostStep, plan: MigrationPlan, urlBase: string | null, thumbnails: ReadonlyMap<string, string>): PostRow {
+/** A plan without its steps: what the page's head is written from (the steps come month by month). */
+export type ReportPlan = Omit<MigrationPlan, 'steps'>;
+
+function postRow(step: PostStep, plan: ReportPlan, urlBase: string | null, thumbnails: ReadonlyMap<string, string>): PostRow {
   // Plain assignments rather than object spreads: this runs once per step (100k+).
   const row = {} as PostRow;
   setSourceFields(row, step, urlBase);
@@ -291,27 +326,26 @@ function skipRow(step: SkipStep, urlBase: string | null): SkipRow {
   return row;
 }
 
-/** One month's entries (threads and skips), oldest first: built when the month is written, then dropped. */
-function monthRows(plan: MigrationPlan, built: BuiltReport, month: MonthIndex, warnings: ReadonlyMap<StepId, string[]>, thumbnails: ReadonlyMap<string, string>): EntryRow[] {
-  const urlBase = built.config.urlBase;
+/** One month's entries (threads and skips), oldest first, from its steps in plan order: built when the month is written, then dropped. */
+function monthRows(plan: ReportPlan, index: ReportIndex, steps: readonly PlanStep[], warnings: ReadonlyMap<StepId, string[]>, thumbnails: ReadonlyMap<string, string>): EntryRow[] {
+  const urlBase = index.urlBase;
   interface Thread {
     readonly row: ThreadRow;
     readonly index: Map<StepId, number>;
   }
   const threadOf = new Map<StepId, Thread>();
   const entries: { date: string; order: number; row: EntryRow }[] = [];
-  for (const position of month.steps) {
-    const step = plan.steps[position]!;
+  steps.forEach((step, position) => {
     const stepWarnings = warnings.get(step.id);
     if (step.type === 'skip') {
       const row = skipRow(step, urlBase);
       if (stepWarnings) row.g = stepWarnings;
       entries.push({ date: step.source.createdAt, order: position, row });
-      continue;
+      return;
     }
     const row = postRow(step, plan, urlBase, thumbnails);
     if (stepWarnings) row.g = stepWarnings;
-    const quoted = step.quote?.kind === 'step' ? built.stepMonth.get(step.quote.stepId) : undefined;
+    const quoted = step.quote?.kind === 'step' ? index.monthOf(step.quote.stepId) : undefined;
     if (row.q?.t === 'step' && quoted !== undefined) row.q.mo = quoted;
     const parent = step.dependsOn === null ? undefined : threadOf.get(step.dependsOn);
     if (step.dependsOn !== null && parent === undefined) {
@@ -327,7 +361,7 @@ function monthRows(plan: MigrationPlan, built: BuiltReport, month: MonthIndex, w
       threadOf.set(step.id, thread);
       entries.push({ date: step.source.createdAt, order: position, row: thread.row });
     }
-  }
+  });
   entries.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.order - b.order));
   return entries.map((e) => e.row);
 }
@@ -392,7 +426,7 @@ function etaText(summary: PlanSummary): { short: string; detail: string } {
   return { short: formatDuration(e.seconds), detail: `a lower bound, ${why}${days}` };
 }
 
-function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSummary, options: ReportHtmlOptions): string {
+function renderSummary(plan: ReportPlan, index: ReportIndex, stats: PlanSummary, options: ReportHtmlOptions): string {
   const src = plan.source;
   const caps = plan.capabilities;
   const who = src.displayName ?? src.username ?? 'Your archive';
@@ -435,7 +469,7 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSumma
     ['Mentions', `rewritten (${plan.options.mentionStyle}) so nobody is notified`],
   ];
   if (stats.splitPosts > 0) facts.push(['Long posts', `${formatCount(stats.splitPosts)} split into numbered threads`]);
-  if (built.contentWarnings > 0) facts.push(['Content warnings', formatCount(built.contentWarnings)]);
+  if (index.contentWarnings > 0) facts.push(['Content warnings', formatCount(index.contentWarnings)]);
   const decided = stats.decisions;
   if (decided !== null) {
     facts.push(['Your decisions', `${describeDecisions(decided)}${decided.notApplied > 0 ? `; ${formatCount(decided.notApplied)} not applied (see the warnings)` : ''}`]);
@@ -446,7 +480,7 @@ function renderSummary(plan: MigrationPlan, built: BuiltReport, stats: PlanSumma
   const warningItems = [
     ...planWarnings.map((w) => `<li><span class="wcode">${escapeHtml(w.code)}</span> ${escapeHtml(w.message)}</li>`),
     ...stepWarnings.slice(0, 500).map((w) => {
-      const month = built.stepMonth.get(w.stepId!);
+      const month = index.monthOf(w.stepId!);
       const link =
         month === undefined
           ? ''
@@ -534,27 +568,50 @@ function renderToolbar(stats: PlanSummary): string {
  * month, footer, config, the script), then one JSON block per month from `monthBlock`, then `tail`.
  * The script comes before the months' data so that it draws the first month as soon as that block is
  * parsed, while the browser still reads the rest of a large page (src/report/page/timeline.ts).
- * The caller writes the pieces as they come (src/cli/report.ts), reading each month's thumbnails
- * just before its block, so neither the page nor its images are ever held whole in memory.
+ * The caller writes the pieces as they come (src/cli/report.ts), giving each month its steps and
+ * the thumbnails read just before its block, so neither the page, nor its images, nor (in the dry
+ * run) the plan's steps are ever held whole in memory.
  */
-export interface ReportLayout {
+export interface ReportPage {
   readonly head: string;
   /** Month keys (YYYY-MM), oldest first. */
   readonly months: readonly string[];
-  /** The images of a month's posts, in plan order (what its thumbnails are read for). */
-  imagesOf(month: string): PlanMedia[];
-  /** A month's `<script type="application/json">` block, with the given thumbnails (media key → data: URI). */
-  monthBlock(month: string, thumbnails: ReadonlyMap<string, string>): string;
+  /** A month's `<script type="application/json">` block, from its steps in plan order and the given thumbnails (media key → data: URI). */
+  monthBlock(month: string, steps: readonly PlanStep[], thumbnails: ReadonlyMap<string, string>): string;
   readonly tail: string;
 }
 
+/** The images of some steps' posts, in plan order (what a month's thumbnails are read for). */
+export function imagesOf(steps: readonly PlanStep[]): PlanMedia[] {
+  const images: PlanMedia[] = [];
+  for (const step of steps) if (step.type === 'post') for (const m of step.media) if (m.kind === 'image') images.push(m);
+  return images;
+}
+
+/** A whole plan in memory (a plan file, tests): its page, and its steps by the month that shows them. */
+export interface ReportLayout extends ReportPage {
+  stepsOf(month: string): PlanStep[];
+}
+
 export function layoutReport(plan: MigrationPlan, options: ReportHtmlOptions): ReportLayout {
-  const built = indexReport(plan, options);
-  const { months, config } = built;
-  const byKey = new Map(months.map((m) => [m.key, m]));
-  const warnings = warningsByStep(plan.warnings);
+  const builder = createReportIndexBuilder();
+  const byMonth = new Map<string, PlanStep[]>();
+  for (const step of plan.steps) {
+    const key = builder.add(step);
+    const list = byMonth.get(key);
+    if (list) list.push(step);
+    else byMonth.set(key, [step]);
+  }
   // The same numbers as the terminal summary and --json (src/plan/summarize-plan.ts).
-  const stats = summarizePlan(plan);
+  const page = layoutReportPage(plan, summarizePlan(plan), builder.finish(), options);
+  return { ...page, stepsOf: (month) => byMonth.get(month) ?? [] };
+}
+
+/** The page around the months' steps, from the plan's other fields, its summary and its index. Pure. */
+export function layoutReportPage(plan: ReportPlan, stats: PlanSummary, index: ReportIndex, options: ReportHtmlOptions): ReportPage {
+  const { months } = index;
+  const config = pageConfig(plan, index, options);
+  const warnings = warningsByStep(plan.warnings);
   const title = options.title ?? `fledge preview${plan.source.username !== null ? ` — @${plan.source.username}` : ''}`;
   // Constants and base64 hashes only (no quote character): safe in the attribute unescaped.
   const csp = [
@@ -585,7 +642,7 @@ export function layoutReport(plan: MigrationPlan, options: ReportHtmlOptions): R
 <style>${options.assets.css}</style>
 </head>
 <body>
-${renderSummary(plan, built, stats, options)}
+${renderSummary(plan, index, stats, options)}
 <div class="layout">
 ${renderIndex(months)}
 <main id="timeline">
@@ -601,18 +658,8 @@ ${months.length === 0 ? '<p class="empty">This plan has no steps.</p>' : section
   return {
     head,
     months: months.map((m) => m.key),
-    imagesOf(key) {
-      const images: PlanMedia[] = [];
-      for (const position of byKey.get(key)?.steps ?? []) {
-        const step = plan.steps[position]!;
-        if (step.type === 'post') for (const m of step.media) if (m.kind === 'image') images.push(m);
-      }
-      return images;
-    },
-    monthBlock(key, thumbnails) {
-      const month = byKey.get(key);
-      const rows = month === undefined ? [] : monthRows(plan, built, month, warnings, thumbnails);
-      return `<script type="application/json" id="d-${key}">${toScriptJson(rows)}</script>\n`;
+    monthBlock(key, steps, thumbnails) {
+      return `<script type="application/json" id="d-${key}">${toScriptJson(monthRows(plan, index, steps, warnings, thumbnails))}</script>\n`;
     },
     tail: `</body>
 </html>
@@ -624,5 +671,5 @@ ${months.length === 0 ? '<p class="empty">This plan has no steps.</p>' : section
 export function renderReportHtml(plan: MigrationPlan, options: ReportHtmlOptions): string {
   const layout = layoutReport(plan, options);
   const thumbnails = options.mediaThumbnails ?? new Map<string, string>();
-  return layout.head + layout.months.map((key) => layout.monthBlock(key, thumbnails)).join('') + layout.tail;
+  return layout.head + layout.months.map((key) => layout.monthBlock(key, layout.stepsOf(key), thumbnails)).join('') + layout.tail;
 }
