@@ -6,13 +6,12 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { readArchive } from '../archive/io/read-archive.js';
+import { readArchive, type ReadProgress } from '../archive/io/read-archive.js';
 import { MASTODON_DEFAULT_CAPABILITIES, type InstanceCapabilities } from '../domain/capabilities.js';
 import { inputError, usageError } from '../domain/errors.js';
 import type { MigrationPlan } from '../domain/plan.js';
-import type { SourceArchive } from '../domain/source.js';
 import { createInstanceClient, isInstanceError, softwareOf, toCapabilities } from '../instance/index.js';
-import { planMigration } from '../plan/plan-migration.js';
+import { planMigration, type PlanMeta } from '../plan/plan-migration.js';
 import { applyDecisions, decisionInputs, parseDecisions } from '../plan/decisions.js';
 import type { DecisionsFile } from '../domain/decisions.js';
 import { resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from '../plan/options.js';
@@ -206,32 +205,17 @@ export async function readDecisionsFile(file: string, cwd: string): Promise<Deci
   return parseDecisions(text, file);
 }
 
-/** Read the archive (progress on stderr) and plan it. */
-export async function planArchive(
-  io: CliIo,
-  archive: string,
-  options: PlanCliOptions,
-  capabilities: InstanceCapabilities,
-  flags: { readonly quiet?: boolean } = {},
-): Promise<MigrationPlan> {
-  return (await readAndPlanArchive(io, archive, options, capabilities, flags)).plan;
-}
-
-export interface PlannedArchive {
-  readonly plan: MigrationPlan;
-  readonly source: SourceArchive;
+/** What a plan is made from besides the archive: the options, the --alt-text CSV and the --decisions file, read and checked. */
+export interface PlanInputs {
+  readonly input: PlanOptionsInput;
+  readonly archivePath: string;
+  readonly meta: PlanMeta;
   /** The decisions applied (--decisions), or null. */
   readonly decisions: DecisionsFile | null;
+  readonly decisionsFile: string | null;
 }
 
-/** Like planArchive, and also returns the archive read and the decisions, for callers that need more than the plan. */
-export async function readAndPlanArchive(
-  io: CliIo,
-  archive: string,
-  options: PlanCliOptions,
-  capabilities: InstanceCapabilities,
-  flags: { readonly quiet?: boolean } = {},
-): Promise<PlannedArchive> {
+export async function readPlanInputs(io: CliIo, archive: string, options: PlanCliOptions): Promise<PlanInputs> {
   const input = toPlanOptionsInput({
     ...options,
     onlyIds: await expandIdFile(options.onlyIds, '--only-ids', io.cwd),
@@ -240,22 +224,40 @@ export async function readAndPlanArchive(
   const altText = options.altText === undefined ? new Map<string, string>() : await readAltTextCsv(options.altText, io.cwd);
   const decisions = options.decisions === undefined ? null : await readDecisionsFile(options.decisions, io.cwd);
   const archivePath = path.resolve(io.cwd, archive);
-  const progress = createProgress(io, { quiet: flags.quiet });
-  progress.update('Reading archive…');
-  const source = await readArchive(archivePath, {
-    onProgress: (p) =>
-      progress.update(`Reading archive… ${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}% (${p.posts.toLocaleString('en-US')} posts)`),
-  });
-  progress.update(`Planning ${source.posts.length.toLocaleString('en-US')} posts…`);
-  let plan = planMigration(source, input, capabilities, {
+  const meta: PlanMeta = {
     createdWith: { name: 'fledge', version: VERSION },
     archivePath,
     altText,
     ...(decisions === null ? {} : { decisions: decisionInputs(decisions) }),
-  });
-  if (decisions !== null) plan = applyDecisions(plan, decisions, options.decisions!);
+  };
+  return { input, archivePath, meta, decisions, decisionsFile: options.decisions ?? null };
+}
+
+/** The progress line while an archive is read. */
+export function readingProgress(p: ReadProgress): string {
+  return `Reading archive… ${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}% (${p.posts.toLocaleString('en-US')} posts)`;
+}
+
+/**
+ * Read the archive (progress on stderr) and plan it, the plan held whole (`fledge plan`, the import).
+ * The dry run plans a month at a time instead (src/cli/stream-plan.ts), to the same steps.
+ */
+export async function planArchive(
+  io: CliIo,
+  archive: string,
+  options: PlanCliOptions,
+  capabilities: InstanceCapabilities,
+  flags: { readonly quiet?: boolean } = {},
+): Promise<MigrationPlan> {
+  const inputs = await readPlanInputs(io, archive, options);
+  const progress = createProgress(io, { quiet: flags.quiet });
+  progress.update('Reading archive…');
+  const source = await readArchive(inputs.archivePath, { onProgress: (p) => progress.update(readingProgress(p)) });
+  progress.update(`Planning ${source.posts.length.toLocaleString('en-US')} posts…`);
+  let plan = planMigration(source, inputs.input, capabilities, inputs.meta);
+  if (inputs.decisions !== null) plan = applyDecisions(plan, inputs.decisions, inputs.decisionsFile!);
   progress.done();
-  return { plan, source, decisions };
+  return plan;
 }
 
 export interface ResolvedCapabilities {

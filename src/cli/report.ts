@@ -83,8 +83,8 @@ export interface ThumbnailChooser {
 }
 
 export function createThumbnailChooser(limits: ThumbnailLimits): ThumbnailChooser {
-  // Keys already decided (one image shown by two steps is chosen once): only the chosen ones are kept.
-  const seen = new Set<string>();
+  // Nothing is kept per image: a media key belongs to one post (an image a hand-edited plan gives
+  // two steps is simply chosen, and read, twice).
   let total = 0;
   let chosen = 0;
   let skipped = 0;
@@ -93,12 +93,11 @@ export function createThumbnailChooser(limits: ThumbnailLimits): ThumbnailChoose
       const keys: string[] = [];
       if (step.type !== 'post') return keys;
       for (const m of step.media) {
-        if (m.kind !== 'image' || seen.has(m.key)) continue;
+        if (m.kind !== 'image' || keys.includes(m.key)) continue;
         if (m.bytes > limits.maxImageBytes || total + m.bytes > limits.maxTotalImageBytes) {
           skipped += 1;
           continue;
         }
-        seen.add(m.key);
         total += m.bytes;
         chosen += 1;
         keys.push(m.key);
@@ -182,18 +181,20 @@ async function openThumbnailSource(io: CliIo, archivePath: string | null): Promi
   }
 }
 
-/** One month of the page as its writer gets it: the steps shown in it, in plan order, and the images chosen among theirs. */
-export interface ReportMonth {
-  readonly steps: readonly PlanStep[];
-  readonly thumbnails: ReadonlySet<string>;
-}
-
-/** What a report is written from: the page (made once the thumbnails' note is known) and its months, fetched one at a time. */
+/**
+ * What a report is written from: the page (made once the thumbnails' note is known) and its months,
+ * fetched one at a time. A month's images are asked for first and read, then its steps, which are
+ * turned into the month's block at once: steps and rows never wait on I/O, so they die young instead
+ * of filling V8's old generation with garbage (issue 12's memory bench).
+ */
 export interface ReportSource {
   readonly archivePath: string | null;
   readonly chooser: Pick<ThumbnailChooser, 'chosen' | 'skipped'>;
   page(options: ReportHtmlOptions): ReportPage;
-  month(key: string): Promise<ReportMonth>;
+  /** The images chosen for thumbnails among those a month shows. */
+  thumbnailsOf(month: string): PlanMedia[];
+  /** The steps a month shows, in plan order. */
+  stepsOf(month: string): Iterable<PlanStep>;
 }
 
 /**
@@ -224,16 +225,14 @@ export async function writeReportFrom(io: CliIo, target: string, source: ReportS
     const pieces = async function* (): AsyncGenerator<string> {
       yield page.head;
       for (const key of page.months) {
-        const month = await source.month(key);
-        const wanted = images.files === null ? [] : imagesOf(month.steps).filter((m) => month.thumbnails.has(m.key));
-        const read = images.files === null ? new Map<string, string | null>() : await readThumbnails(images.files, images.resolve, wanted, limits, budget);
+        const read = images.files === null ? new Map<string, string | null>() : await readThumbnails(images.files, images.resolve, source.thumbnailsOf(key), limits, budget);
         const thumbnails = new Map<string, string>();
         for (const [k, uri] of read) {
           if (uri === null) unreadable += 1;
           else thumbnails.set(k, uri);
         }
         embedded += thumbnails.size;
-        yield page.monthBlock(key, month.steps, thumbnails);
+        yield* page.monthBlock(key, source.stepsOf(key), thumbnails);
       }
       yield page.tail;
     };
@@ -256,11 +255,13 @@ export async function writeReport(io: CliIo, target: string, plan: MigrationPlan
   const chosen = new Set<string>();
   for (const step of plan.steps) for (const key of chooser.choose(step)) chosen.add(key);
   let layout: ReportLayout | null = null;
+  const stepsOf = (month: string): PlanStep[] => layout?.stepsOf(month) ?? [];
   const source: ReportSource = {
     archivePath: options.archivePath === undefined ? plan.source.archivePath : options.archivePath,
     chooser,
     page: (pageOptions) => (layout = layoutReport(plan, pageOptions)),
-    month: (key) => Promise.resolve({ steps: layout?.stepsOf(key) ?? [], thumbnails: chosen }),
+    thumbnailsOf: (month) => imagesOf(stepsOf(month)).filter((m, i, all) => chosen.has(m.key) && all.findIndex((o) => o.key === m.key) === i),
+    stepsOf,
   };
   return writeReportFrom(io, target, source, options);
 }

@@ -63,11 +63,12 @@ export const QUOTE_LINK_FULL_LENGTH_RESERVE = 150;
 const KINDS: readonly SourcePostKind[] = ['original', 'self-reply', 'reply', 'repost', 'quote'];
 
 /** Snowflake ids as strings: shorter is older, then lexicographic (never Number: ids exceed 2^53). */
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-function comparePosts(a: SourcePost, b: SourcePost): number {
+/** The planner's order: oldest first, then by id. */
+export function comparePosts(a: SourcePost, b: SourcePost): number {
   const ta = Date.parse(a.createdAt);
   const tb = Date.parse(b.createdAt);
   return ta - tb || compareIds(a.id, b.id);
@@ -212,6 +213,7 @@ function classify(post: SourcePost, options: PlanOptions, filters: Filters): Cla
 /** The archive's posts counted as they are planned (or read, src/cli/stream-plan.ts): the plan's `source`. */
 export interface SourceTally {
   add(post: SourcePost): void;
+  readonly count: number;
   toSummary(archive: Pick<SourceArchive, 'generation' | 'account' | 'warnings'>, archivePath: string | null): PlanSourceSummary;
 }
 
@@ -229,6 +231,9 @@ export function createSourceTally(): SourceTally {
       // Any order: the oldest and newest by the planner's own order.
       if (first === null || comparePosts(post, first) < 0) first = post;
       if (last === null || comparePosts(post, last) > 0) last = post;
+    },
+    get count() {
+      return posts;
     },
     toSummary(archive, archivePath) {
       return {

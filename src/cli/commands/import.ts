@@ -1,17 +1,22 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, usageError, type ExitCode } from '../../domain/errors.js';
 import type { MigrationPlan } from '../../domain/plan.js';
 import { parsePlan } from '../../plan/parse-plan.js';
-import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
+import { createPlanSummaryBuilder, summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { action, withJson, type CommandContext } from '../context.js';
-import { addPlanOptions, readAndPlanArchive, refusePlanOptionsWithPlanFile, resolveCapabilities, type PlanCliOptions } from '../plan-options.js';
+import { addPlanOptions, readPlanInputs, refusePlanOptionsWithPlanFile, resolveCapabilities, type PlanCliOptions, type PlanInputs } from '../plan-options.js';
 import { isPlanFile, readPlanFile } from '../plan-file.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
 import { peopleReportSections, readPeopleReportSections } from '../people-sections.js';
-import { writeReport } from '../report.js';
-import type { ReportSection } from '../render/report-html.js';
-import type { DecisionsFile } from '../../domain/decisions.js';
+import { MAX_THUMBNAIL_BYTES, MAX_TOTAL_THUMBNAIL_BYTES, writeReport, writeReportFrom, type WriteReportResult } from '../report.js';
+import { createReportSpill, streamPlanArchive, type ReportSpill, type StreamPlanOptions, type StreamedPlan } from '../stream-plan.js';
+import type { InstanceCapabilities } from '../../domain/capabilities.js';
+import type { PlanStep } from '../../domain/plan.js';
+import type { CliIo } from '../io.js';
 
 export interface ImportCommandOptions extends PlanCliOptions {
   dryRun?: boolean;
@@ -22,7 +27,8 @@ export interface ImportCommandOptions extends PlanCliOptions {
 }
 
 export interface DryRunResult {
-  readonly plan: MigrationPlan;
+  /** The plan without its steps: a dry run of an archive never holds them all (src/cli/stream-plan.ts). */
+  readonly plan: Omit<MigrationPlan, 'steps'>;
   readonly summary: PlanSummary;
 }
 
@@ -32,41 +38,69 @@ export interface DryRunResult {
  * with --instance it reads that server's public metadata (nodeinfo, /api/v2/instance) and nothing else.
  */
 export async function runDryRun(ctx: CommandContext, input: string, options: ImportCommandOptions): Promise<DryRunResult> {
-  const { io } = ctx;
-  let plan: MigrationPlan;
-  let target: string;
-  let people: ReportSection[] | undefined;
-  let decisions: DecisionsFile | null = null;
-  if (await isPlanFile(io, input)) {
-    refusePlanOptionsWithPlanFile(input, options);
-    plan = await readPlanFile(io, input);
-    target = 'as recorded in the plan';
-    if (options.instance !== undefined) {
-      // Check the plan against the server it is meant for: a smaller limit there fails steps here, not mid-import.
-      const live = await resolveCapabilities(io, options.instance);
-      plan = parsePlan({ ...plan, capabilities: live.capabilities }, { file: `${input} (checked against ${live.target})` });
-      target = live.target;
-    }
-  } else {
-    const resolved = await resolveCapabilities(io, options.instance);
-    const read = await readAndPlanArchive(io, input, options, resolved.capabilities, { quiet: options.json === true });
-    plan = read.plan;
-    decisions = read.decisions;
-    // The archive was just read to plan it: take the people part of the report from it now, and let
-    // the archive model go before the report is written (it is as large as the plan).
-    if (options.report !== undefined) people = peopleReportSections(read.source);
-    target = resolved.target;
-  }
-  const summary = summarizePlan(plan);
-  if (options.report !== undefined) {
-    // Only a plan file sends the people part back to the archive it names.
-    people ??= plan.source.archivePath ? await readPeopleReportSections(plan.source.archivePath) : [];
-    const report = await writeReport(io, options.report, plan, { extraSections: people, decisions });
-    io.stderr.write(`Report written to ${report.file} (${Math.ceil(report.bytes / 1024).toLocaleString('en-US')} KB): open it in a browser.\n`);
-  }
-  if (options.json) io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary, decisions: summary.decisions }, null, 2)}\n`);
-  else io.stdout.write(renderPlanSummary(plan, summary, { target }));
+  const result = (await isPlanFile(ctx.io, input)) ? await dryRunPlanFile(ctx.io, input, options) : await dryRunArchive(ctx.io, input, options);
+  const { plan, summary } = result;
+  if (options.json) ctx.io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary, decisions: summary.decisions }, null, 2)}\n`);
+  else ctx.io.stdout.write(renderPlanSummary(plan, summary, { target: result.target }));
   return { plan, summary };
+}
+
+function reportWritten(io: CliIo, report: WriteReportResult): void {
+  io.stderr.write(`Report written to ${report.file} (${Math.ceil(report.bytes / 1024).toLocaleString('en-US')} KB): open it in a browser.\n`);
+}
+
+/** A plan file: validated (against --instance's limits when given) and summarised; its report reads the people part from the archive it names. */
+async function dryRunPlanFile(io: CliIo, input: string, options: ImportCommandOptions): Promise<DryRunResult & { target: string }> {
+  refusePlanOptionsWithPlanFile(input, options);
+  let plan = await readPlanFile(io, input);
+  let target = 'as recorded in the plan';
+  if (options.instance !== undefined) {
+    // Check the plan against the server it is meant for: a smaller limit there fails steps here, not mid-import.
+    const live = await resolveCapabilities(io, options.instance);
+    plan = parsePlan({ ...plan, capabilities: live.capabilities }, { file: `${input} (checked against ${live.target})` });
+    target = live.target;
+  }
+  if (options.report !== undefined) {
+    const people = plan.source.archivePath ? await readPeopleReportSections(plan.source.archivePath) : [];
+    reportWritten(io, await writeReport(io, options.report, plan, { extraSections: people }));
+  }
+  return { plan, summary: summarizePlan(plan), target };
+}
+
+/**
+ * An archive: planned a month at a time (src/cli/stream-plan.ts), each step counted into the summary
+ * and, with --report, written to its month's file for the page, so memory does not grow with the
+ * archive (issue 12). Both temporary folders are removed before this returns.
+ */
+async function dryRunArchive(io: CliIo, input: string, options: ImportCommandOptions): Promise<DryRunResult & { target: string }> {
+  const resolved = await resolveCapabilities(io, options.instance);
+  const inputs = await readPlanInputs(io, input, options);
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'fledge-dry-run-'));
+  try {
+    const report = options.report === undefined ? null : createReportSpill(dir, { maxImageBytes: MAX_THUMBNAIL_BYTES, maxTotalImageBytes: MAX_TOTAL_THUMBNAIL_BYTES });
+    const { streamed, summary } = await planAndSummarize(io, inputs, resolved.capabilities, report, { quiet: options.json === true, tempDir: dir });
+    if (report !== null && options.report !== undefined) {
+      const people = peopleReportSections({ ...streamed.header, posts: streamed.addressPosts });
+      reportWritten(io, await writeReportFrom(io, options.report, report.source(streamed.plan, summary), { extraSections: people, decisions: inputs.decisions }));
+    }
+    return { plan: streamed.plan, summary, target: resolved.target };
+  } finally {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The streamed plan and its summary. The summary's builder keeps a number per step (to count
+ * threads): it lives in this function only, so that it is garbage before the report is written.
+ */
+async function planAndSummarize(io: CliIo, inputs: PlanInputs, capabilities: InstanceCapabilities, report: ReportSpill | null, options: StreamPlanOptions): Promise<{ streamed: StreamedPlan; summary: PlanSummary }> {
+  const builder = createPlanSummaryBuilder();
+  const onStep = (step: PlanStep): void => {
+    builder.add(step);
+    report?.add(step);
+  };
+  const streamed = await streamPlanArchive(io, inputs, capabilities, onStep, options);
+  return { streamed, summary: builder.finish(streamed.plan) };
 }
 
 export function registerImport(command: Command, ctx: CommandContext): void {

@@ -15,7 +15,7 @@ import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { describeDecisions } from '../../plan/decisions.js';
 import { isIncludable, textFingerprint, type DecisionsFile } from '../../domain/decisions.js';
-import type { EntryRow, MediaRow, PageConfig, PostRow, SkipRow, ThreadRow } from '../../report/payload.js';
+import type { MediaRow, PageConfig, PostRow, SkipRow } from '../../report/payload.js';
 
 /**
  * The dry-run preview (`fledge import --dry-run --report FILE`): one self-contained HTML page that
@@ -116,7 +116,7 @@ export const REPORT_CHUNK_SIZE = 200;
 /** data: URIs we accept as thumbnails: raster images only (an SVG could carry script), base64. */
 const THUMBNAIL_RE = /^data:image\/(?:jpeg|png|gif|webp|avif);base64,[A-Za-z0-9+/]+={0,2}$/;
 
-function monthKey(iso: string): string {
+export function monthKey(iso: string): string {
   // The plan's dates are ISO-8601 UTC (domain/plan.ts PlanSourceRef.createdAt): the month is the prefix.
   return /^\d{4}-\d{2}/.test(iso) ? iso.slice(0, 7) : '0000-00';
 }
@@ -326,22 +326,26 @@ function skipRow(step: SkipStep, urlBase: string | null): SkipRow {
   return row;
 }
 
-/** One month's entries (threads and skips), oldest first, from its steps in plan order: built when the month is written, then dropped. */
-function monthRows(plan: ReportPlan, index: ReportIndex, steps: readonly PlanStep[], warnings: ReadonlyMap<StepId, string[]>, thumbnails: ReadonlyMap<string, string>): EntryRow[] {
+/**
+ * One month's entries (threads and skips), oldest first, each as its script-safe JSON (toScriptJson):
+ * a row is final once its step is read, so it is serialised at once and only strings are kept for
+ * the month (a month of a 400k archive as objects made the garbage that set the dry run's peak
+ * memory). A thread's JSON is its rows' JSON inside `{"t":0,"p":[…]}` (payload.ts ThreadRow), as JSON.stringify writes it.
+ */
+function monthEntries(plan: ReportPlan, index: ReportIndex, steps: Iterable<PlanStep>, warnings: ReadonlyMap<StepId, string[]>, thumbnails: ReadonlyMap<string, string>): string[] {
   const urlBase = index.urlBase;
-  interface Thread {
-    readonly row: ThreadRow;
-    readonly index: Map<StepId, number>;
-  }
-  const threadOf = new Map<StepId, Thread>();
-  const entries: { date: string; order: number; row: EntryRow }[] = [];
-  steps.forEach((step, position) => {
+  /** A thread's rows, serialised, and where each of its steps is among them. */
+  const threadOf = new Map<StepId, { rows: string[]; at: Map<StepId, number> }>();
+  const entries: { date: string; order: number; json: string | string[] }[] = [];
+  let position = -1;
+  for (const step of steps) {
+    position += 1;
     const stepWarnings = warnings.get(step.id);
     if (step.type === 'skip') {
       const row = skipRow(step, urlBase);
       if (stepWarnings) row.g = stepWarnings;
-      entries.push({ date: step.source.createdAt, order: position, row });
-      return;
+      entries.push({ date: step.source.createdAt, order: position, json: toScriptJson(row) });
+      continue;
     }
     const row = postRow(step, plan, urlBase, thumbnails);
     if (stepWarnings) row.g = stepWarnings;
@@ -352,18 +356,18 @@ function monthRows(plan: ReportPlan, index: ReportIndex, steps: readonly PlanSte
       row.o = [...(row.o ?? []), `Replies to ${step.dependsOn}, which is not an earlier post step of this plan: shown as the start of a thread.`];
     }
     if (parent) {
-      row.p = parent.index.get(step.dependsOn!)!;
-      parent.index.set(step.id, parent.row.p.length);
-      parent.row.p.push(row);
+      row.p = parent.at.get(step.dependsOn!)!;
+      parent.at.set(step.id, parent.rows.length);
+      parent.rows.push(toScriptJson(row));
       threadOf.set(step.id, parent);
     } else {
-      const thread: Thread = { row: { t: 0, p: [row] }, index: new Map([[step.id, 0]]) };
+      const thread = { rows: [toScriptJson(row)], at: new Map([[step.id, 0]]) };
       threadOf.set(step.id, thread);
-      entries.push({ date: step.source.createdAt, order: position, row: thread.row });
+      entries.push({ date: step.source.createdAt, order: position, json: thread.rows });
     }
-  });
+  }
   entries.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.order - b.order));
-  return entries.map((e) => e.row);
+  return entries.map((e) => (typeof e.json === 'string' ? e.json : `{"t":0,"p":[${e.json.join(',')}]}`));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,6 +387,32 @@ export function escapeHtml(value: string): string {
  */
 export function toScriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Characters per piece of a month's block. A month of a heavy account is megabytes of JSON: as one
+ * string (and its escaped copy) it lands in V8's large-object space, which only a full collection
+ * frees, and the dry run's memory grew by the page's size (issue 12). Pieces this small die young.
+ */
+const BLOCK_PIECE_CHARS = 64 * 1024;
+
+/** `open + [entries joined by commas] + close` (a JSON array of the entries' JSON) in pieces of about BLOCK_PIECE_CHARS. */
+function scriptJsonPieces(open: string, entries: readonly string[], close: string): string[] {
+  const pieces: string[] = [];
+  let batch: string[] = [`${open}[`];
+  let size = 0;
+  entries.forEach((json, i) => {
+    batch.push(i === 0 ? json : `,${json}`);
+    size += json.length + 1;
+    if (size >= BLOCK_PIECE_CHARS) {
+      pieces.push(batch.join(''));
+      batch = [];
+      size = 0;
+    }
+  });
+  batch.push(`]${close}`);
+  pieces.push(batch.join(''));
+  return pieces;
 }
 
 function formatCount(n: number): string {
@@ -576,8 +606,12 @@ export interface ReportPage {
   readonly head: string;
   /** Month keys (YYYY-MM), oldest first. */
   readonly months: readonly string[];
-  /** A month's `<script type="application/json">` block, from its steps in plan order and the given thumbnails (media key → data: URI). */
-  monthBlock(month: string, steps: readonly PlanStep[], thumbnails: ReadonlyMap<string, string>): string;
+  /**
+   * A month's `<script type="application/json">` block, from its steps in plan order (taken one at a
+   * time: each becomes its row before the next is read) and the given
+   * thumbnails (media key → data: URI), in pieces of about BLOCK_PIECE_CHARS to write one after the other.
+   */
+  monthBlock(month: string, steps: Iterable<PlanStep>, thumbnails: ReadonlyMap<string, string>): string[];
   readonly tail: string;
 }
 
@@ -659,7 +693,7 @@ ${months.length === 0 ? '<p class="empty">This plan has no steps.</p>' : section
     head,
     months: months.map((m) => m.key),
     monthBlock(key, steps, thumbnails) {
-      return `<script type="application/json" id="d-${key}">${toScriptJson(monthRows(plan, index, steps, warnings, thumbnails))}</script>\n`;
+      return scriptJsonPieces(`<script type="application/json" id="d-${key}">`, monthEntries(plan, index, steps, warnings, thumbnails), '</script>\n');
     },
     tail: `</body>
 </html>
@@ -671,5 +705,5 @@ ${months.length === 0 ? '<p class="empty">This plan has no steps.</p>' : section
 export function renderReportHtml(plan: MigrationPlan, options: ReportHtmlOptions): string {
   const layout = layoutReport(plan, options);
   const thumbnails = options.mediaThumbnails ?? new Map<string, string>();
-  return layout.head + layout.months.map((key) => layout.monthBlock(key, layout.stepsOf(key), thumbnails)).join('') + layout.tail;
+  return layout.head + layout.months.map((key) => layout.monthBlock(key, layout.stepsOf(key), thumbnails).join('')).join('') + layout.tail;
 }

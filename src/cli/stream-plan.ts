@@ -1,0 +1,266 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scanArchive, type ArchiveHeader } from '../archive/io/read-archive.js';
+import type { InstanceCapabilities } from '../domain/capabilities.js';
+import { findFediverseAddresses } from '../domain/fediverse-address.js';
+import type { MigrationPlan, PlanMedia, PlanStep, PlanWarning } from '../domain/plan.js';
+import type { SourcePost } from '../domain/source.js';
+import { createDecisionApplier, type DecisionApplier } from '../plan/decisions.js';
+import { archiveWarnings, compareIds, createPostPlanner, createSourceTally, planHeader } from '../plan/plan-migration.js';
+import { createPostIndex } from '../plan/post-index.js';
+import type { CliIo } from './io.js';
+import type { PlanInputs } from './plan-options.js';
+import { readingProgress } from './plan-options.js';
+import { createReportIndexBuilder, layoutReportPage, monthKey, type ReportPlan } from './render/report-html.js';
+import { createThumbnailChooser, type ReportSource, type ThumbnailLimits } from './report.js';
+import type { PlanSummary } from '../plan/summarize-plan.js';
+import { createProgress } from './progress.js';
+
+/**
+ * Plan an archive without holding it or its plan (issue 12): the dry run of a 400,000-post archive
+ * must not need the memory of 400,000 posts and their steps.
+ *
+ * 1. The archive is read once, as `inspect` reads it (scanArchive). Each post is written as a JSON
+ *    line to a file for its month in a private temporary folder, and only an index of ids and
+ *    self-reply parents (src/plan/post-index.ts) and the counts of the plan's `source` stay in memory.
+ * 2. The months are planned oldest first: a month's file is read, its posts sorted, and each post
+ *    planned (createPostPlanner, with the same index planMigration uses), its decisions applied, and
+ *    its steps handed to `onStep` in plan order. Memory holds one month's posts.
+ *
+ * The steps and warnings are exactly those of planMigration + applyDecisions on the same archive
+ * (test/cli/stream-plan.test.ts). The temporary folder (0700, in the system's temp dir) holds the
+ * user's own posts and is removed before this returns, whatever happens.
+ */
+export interface StreamedPlan {
+  /** The plan without its steps (they went to onStep), with all its warnings. */
+  readonly plan: Omit<MigrationPlan, 'steps'>;
+  /** The archive's header (account, graph, names), and the posts that name a fediverse address, for the report's people part. */
+  readonly header: ArchiveHeader;
+  readonly addressPosts: readonly SourcePost[];
+}
+
+export interface StreamPlanOptions {
+  readonly quiet?: boolean;
+  /** Where the temporary folder goes (default: the system's temp dir). */
+  readonly tempDir?: string;
+}
+
+export async function streamPlanArchive(
+  io: CliIo,
+  inputs: PlanInputs,
+  capabilities: InstanceCapabilities,
+  onStep: (step: PlanStep) => void,
+  options: StreamPlanOptions = {},
+): Promise<StreamedPlan> {
+  const index = createPostIndex();
+  // Created before the archive is read: bad options fail at once, not after minutes of reading.
+  const planner = createPostPlanner(inputs.input, capabilities, inputs.meta, index);
+  const tally = createSourceTally();
+  const addressPosts: SourcePost[] = [];
+  const progress = createProgress(io, { quiet: options.quiet });
+  const dir = await fs.promises.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'fledge-plan-'));
+  try {
+    const spill = createMonthSpill(dir);
+    progress.update('Reading archive…');
+    const header = await scanArchive(
+      inputs.archivePath,
+      (post) => {
+        index.add(post);
+        tally.add(post);
+        if (findFediverseAddresses(post.text).length > 0) addressPosts.push(post);
+        spill.write(monthKey(post.createdAt), `${post.createdAt}\t${post.id}\t${JSON.stringify(post)}`);
+      },
+      { onProgress: (p) => progress.update(readingProgress(p)) },
+    );
+    spill.flush();
+    const head = planHeader(header, tally, planner, capabilities, inputs.meta);
+    const applier = inputs.decisions === null ? null : createDecisionApplier(head, inputs.decisions, inputs.decisionsFile ?? '--decisions');
+    const warnings = archiveWarnings(header);
+    const decisionWarnings: PlanWarning[] = [...(applier?.leading ?? [])];
+    const months = spill.keys();
+    months.forEach((key, i) => {
+      progress.update(`Planning ${tally.count.toLocaleString('en-US')} posts… ${key} (month ${i + 1} of ${months.length})`);
+      for (const post of monthPosts(spill, key, index)) {
+        const planned = planner.plan(post);
+        warnings.push(...planned.warnings);
+        const steps = applyTo(applier, planned.steps, decisionWarnings);
+        for (const step of steps) onStep(step);
+      }
+    });
+    warnings.push(...planner.finish(), ...decisionWarnings, ...(applier?.finish() ?? []));
+    return { plan: { ...head, warnings }, header, addressPosts };
+  } finally {
+    progress.done();
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+}
+
+function applyTo(applier: DecisionApplier | null, steps: readonly PlanStep[], warnings: PlanWarning[]): readonly PlanStep[] {
+  if (applier === null) return steps;
+  const applied = applier.apply(steps);
+  warnings.push(...applied.warnings);
+  return applied.steps;
+}
+
+/**
+ * One month's posts, oldest first, as readArchive gives them (a quote of an own post whose link used
+ * an unknown handle is a self-quote). Each line starts with the post's date and id, so the month is
+ * sorted on those and each post parsed only when the planner takes it: the month stays bytes outside
+ * the JavaScript heap, and a parsed post lives as long as its planning.
+ */
+function* monthPosts(spill: MonthSpill, key: string, index: { has(id: string): boolean }): Generator<SourcePost> {
+  const bytes = spill.readBytes(key);
+  const lines = lineRanges(bytes).map(([start, end]) => {
+    const tab1 = bytes.indexOf(0x09, start);
+    const tab2 = bytes.indexOf(0x09, tab1 + 1);
+    return { at: Date.parse(bytes.toString('latin1', start, tab1)), id: bytes.toString('latin1', tab1 + 1, tab2), start: tab2 + 1, end };
+  });
+  lines.sort((a, b) => a.at - b.at || compareIds(a.id, b.id));
+  for (const line of lines) {
+    const p = JSON.parse(bytes.toString('utf8', line.start, line.end)) as SourcePost;
+    yield p.quote && !p.quote.self && index.has(p.quote.postId) ? { ...p, quote: { ...p.quote, self: true } } : p;
+  }
+}
+
+/** The JSON lines of a buffer, parsed one at a time as they are taken. */
+function* parsedLines<T>(bytes: Buffer): Generator<T> {
+  for (const [start, end] of lineRanges(bytes)) yield JSON.parse(bytes.toString('utf8', start, end)) as T;
+}
+
+/** Where each non-empty line of a buffer starts and ends (the newline excluded). */
+function lineRanges(bytes: Buffer): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    if (end > start) ranges.push([start, end]);
+    start = end + 1;
+  }
+  return ranges;
+}
+
+/**
+ * JSON lines in one file per month key. Each key has a small buffer of bytes that lines are encoded
+ * into and that is appended to the key's file when full: the lines never pile up as strings on the
+ * JavaScript heap, where thousands of them lived long enough to reach the old generation and raised
+ * the dry run's peak memory by tens of MB of garbage (issue 12's bench).
+ */
+export interface MonthSpill {
+  write(key: string, line: string): void;
+  flush(): void;
+  /** The keys written, sorted. */
+  keys(): string[];
+  /** The lines of a key, in the order written (flush first). */
+  read(key: string): string[];
+  /**
+   * The bytes of a key's file: its lines, each ended by a newline. The buffer is the spill's own,
+   * reused by the next readBytes: the months are read one after another into one buffer that grows
+   * to the largest, instead of a new one each (freed memory that the allocator kept grew the dry
+   * run's RSS by tens of MB on a 400k archive).
+   */
+  readBytes(key: string): Buffer;
+}
+
+/** Bytes buffered per key: some hundreds of months make a few MB, whatever the archive's size. */
+const SPILL_CHUNK_BYTES = 32 * 1024;
+
+export function createMonthSpill(dir: string, prefix = 'posts'): MonthSpill {
+  const written = new Set<string>();
+  // Buffers exist between the first write of a key and the next flush (which frees them).
+  const buffers = new Map<string, { bytes: Buffer; used: number }>();
+  let reading = Buffer.alloc(0);
+  const fileOf = (key: string): string => {
+    if (!/^\d{4}-\d{2}$/.test(key)) throw new Error(`internal error: bad spill key ${JSON.stringify(key)}`);
+    return path.join(dir, `${prefix}-${key}.jsonl`);
+  };
+  const flushKey = (key: string, b: { bytes: Buffer; used: number }): void => {
+    if (b.used === 0) return;
+    fs.appendFileSync(fileOf(key), b.bytes.subarray(0, b.used), { mode: 0o600 });
+    b.used = 0;
+  };
+  return {
+    write(key, line) {
+      let b = buffers.get(key);
+      if (b === undefined) {
+        fileOf(key);
+        b = { bytes: Buffer.allocUnsafe(SPILL_CHUNK_BYTES), used: 0 };
+        buffers.set(key, b);
+        written.add(key);
+      }
+      const size = Buffer.byteLength(line, 'utf8') + 1;
+      if (b.used + size > b.bytes.length) flushKey(key, b);
+      if (size > b.bytes.length) {
+        fs.appendFileSync(fileOf(key), `${line}\n`, { mode: 0o600 });
+        return;
+      }
+      b.used += b.bytes.write(line, b.used, 'utf8');
+      b.bytes[b.used++] = 0x0a;
+    },
+    flush() {
+      for (const [key, b] of buffers) flushKey(key, b);
+      buffers.clear();
+    },
+    keys: () => [...written].sort(),
+    readBytes(key) {
+      if (!written.has(key)) return Buffer.alloc(0);
+      const fd = fs.openSync(fileOf(key), 'r');
+      try {
+        const size = fs.fstatSync(fd).size;
+        if (reading.length < size) reading = Buffer.allocUnsafe(Math.max(size, reading.length * 2));
+        let done = 0;
+        while (done < size) {
+          const n = fs.readSync(fd, reading, done, size - done, done);
+          if (n === 0) break;
+          done += n;
+        }
+        return reading.subarray(0, done);
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+    read(key) {
+      const bytes = this.readBytes(key);
+      return lineRanges(bytes).map(([start, end]) => bytes.toString('utf8', start, end));
+    },
+  };
+}
+
+/**
+ * The report's side of a streamed dry run: each step is written, as it is planned, to the file of
+ * the month the page shows it in (a thread is shown whole in its first post's month, report-html.ts
+ * createReportIndexBuilder), and its images chosen for thumbnails to that month's list of images;
+ * the page then reads one month back at a time (src/cli/report.ts writeReportFrom).
+ */
+export interface ReportSpill {
+  add(step: PlanStep): void;
+  /** The report source once every step is added: the plan's other fields and summary make its head. */
+  source(plan: ReportPlan, summary: PlanSummary): ReportSource;
+}
+
+export function createReportSpill(dir: string, limits: ThumbnailLimits): ReportSpill {
+  const steps = createMonthSpill(dir, 'report');
+  const images = createMonthSpill(dir, 'thumbnails');
+  const index = createReportIndexBuilder();
+  const chooser = createThumbnailChooser(limits);
+  return {
+    add(step) {
+      const key = index.add(step);
+      steps.write(key, JSON.stringify(step));
+      const chosen = new Set(chooser.choose(step));
+      if (step.type === 'post') for (const m of step.media) if (chosen.has(m.key)) images.write(key, JSON.stringify(m));
+    },
+    source(plan, summary) {
+      steps.flush();
+      images.flush();
+      const built = index.finish();
+      return {
+        archivePath: plan.source.archivePath,
+        chooser,
+        page: (options) => layoutReportPage(plan, summary, built, options),
+        thumbnailsOf: (key) => images.read(key).map((line) => JSON.parse(line) as PlanMedia),
+        stepsOf: (key) => parsedLines<PlanStep>(steps.readBytes(key)),
+      };
+    },
+  };
+}

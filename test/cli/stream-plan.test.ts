@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.js';
+import { planArchive, readPlanInputs, type PlanCliOptions } from '../../src/cli/plan-options.js';
+import { createMonthSpill, streamPlanArchive } from '../../src/cli/stream-plan.js';
+import type { InstanceCapabilities } from '../../src/domain/capabilities.js';
+import type { PlanStep } from '../../src/domain/plan.js';
+import { summarizePlan } from '../../src/plan/summarize-plan.js';
+import { GOTOSOCIAL, MASTODON, capabilities } from '../plan/builders.js';
+
+/**
+ * The dry run plans a month at a time from disk (src/cli/stream-plan.ts); `fledge plan` and the import
+ * plan the archive held whole (planMigration). Both must give the same plan, step for step and warning
+ * for warning, or the preview would show something other than what the import does.
+ */
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fledge-stream-test-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function quietIo(): CliIo {
+  const sink = (): PassThrough => new PassThrough();
+  return { stdout: sink(), stderr: sink(), stdin: sink(), env: {}, cwd: process.cwd(), interrupted: new AbortController().signal, now: () => 0 };
+}
+
+async function both(archive: string, options: PlanCliOptions, caps: InstanceCapabilities) {
+  const io = quietIo();
+  const whole = await planArchive(io, archive, options, caps, { quiet: true });
+  const steps: PlanStep[] = [];
+  const streamed = await streamPlanArchive(io, await readPlanInputs(io, archive, options), caps, (s) => steps.push(s), { quiet: true, tempDir: tmp });
+  return { whole, streamed: { ...streamed.plan, steps } };
+}
+
+const everything: PlanCliOptions = { replies: 'standalone', reposts: 'link', circles: 'private', mediaProblems: 'post-without', unmatchedNotes: 'post' };
+const REAL = path.resolve('../shared/samples/real');
+const FIXTURES = ['ytd-2018', 'ytd-2020', 'ytd-2022', 'grailbird', 'grailbird-csv', 'people', 'words', 'discovery', 'nested-top-folder', 'missing-part', 'empty-archive'];
+const archives = [
+  ...FIXTURES.map((name) => path.join('fixtures/archives', name)),
+  ...(fs.existsSync(REAL) ? fs.readdirSync(REAL).sort().map((name) => path.join(REAL, name)) : []),
+];
+
+describe('the streamed dry run plans exactly what planMigration plans', () => {
+  for (const archive of archives) {
+    it(path.basename(archive), async () => {
+      for (const [caps, options] of [
+        [MASTODON, {}],
+        [GOTOSOCIAL, everything],
+        [capabilities({ maxCharacters: 140, textFormat: 'markdown' }), { ...everything, since: '2010-01-01', exclude: 'the' }],
+      ] as [InstanceCapabilities, PlanCliOptions][]) {
+        const { whole, streamed } = await both(archive, options, caps);
+        expect(streamed).toEqual(whole);
+        expect(summarizePlan(streamed)).toEqual(summarizePlan(whole));
+      }
+      // Nothing is left behind in the temporary folder.
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    }, 60_000);
+  }
+
+  it('with decisions: the same edits, the same warnings about decisions that do not match', async () => {
+    const archive = 'fixtures/archives/ytd-2022';
+    const probe = await planArchive(quietIo(), archive, {}, MASTODON, { quiet: true });
+    const posts = probe.steps.filter((s) => s.type === 'post');
+    const skip = probe.steps.find((s) => s.type === 'skip')!;
+    const file = path.join(tmp, '..', `decisions-${process.pid}.json`);
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'fledge-decisions',
+        version: 1,
+        archive: { account: 'someone_else', posts: 3 },
+        decisions: [
+          { step: posts[0]!.id, exclude: true },
+          { step: posts[1]!.id, visibility: 'private', sensitive: true },
+          { step: skip.id, include: true },
+          { step: posts[2]!.id, text: 'an edit made for another text', base: '00000000000000' },
+          { step: 'post:99', exclude: true },
+        ],
+      }),
+    );
+    try {
+      const { whole, streamed } = await both(archive, { decisions: file }, MASTODON);
+      expect(streamed).toEqual(whole);
+      expect(streamed.warnings.filter((w) => w.code === 'decision-not-applied').length).toBeGreaterThanOrEqual(3);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+});
+
+describe('the streamed dry run on an archive it cannot read', () => {
+  it('fails like the whole read, with the same error, and leaves no temporary file', async () => {
+    const archive = 'fixtures/archives/malformed-part';
+    const io = quietIo();
+    const whole = await planArchive(io, archive, {}, MASTODON, { quiet: true }).catch((e: unknown) => e);
+    const streamed = await streamPlanArchive(io, await readPlanInputs(io, archive, {}), MASTODON, () => undefined, { quiet: true, tempDir: tmp }).catch((e: unknown) => e);
+    expect(streamed).toBeInstanceOf(Error);
+    expect((streamed as Error).message).toBe((whole as Error).message);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+});
+
+describe('createMonthSpill', () => {
+  it('gives back each key lines in the order written, across flushes, keys sorted', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'spill-'));
+    const spill = createMonthSpill(dir);
+    const big = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 12; i++) spill.write(i % 2 === 0 ? '2020-02' : '2019-12', `${i}:${big}`);
+    spill.write('2019-12', '{"a":"line\\nwith an escaped newline"}');
+    spill.flush();
+    expect(spill.keys()).toEqual(['2019-12', '2020-02']);
+    expect(spill.read('2020-02').map((l) => l.split(':')[0])).toEqual(['0', '2', '4', '6', '8', '10']);
+    expect(spill.read('2019-12').at(-1)).toBe('{"a":"line\\nwith an escaped newline"}');
+    expect(spill.read('2021-01')).toEqual([]);
+    expect(() => spill.write('../x', '1')).toThrow(/bad spill key/);
+    spill.write('2019-01', `é${'\u{1F600}'.repeat(20_000)}`); // longer than a buffer, multi-byte
+    spill.flush();
+    expect(spill.read('2019-01')).toEqual([`é${'\u{1F600}'.repeat(20_000)}`]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
