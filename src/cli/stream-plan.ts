@@ -26,7 +26,8 @@ import { createProgress } from './progress.js';
  *    self-reply parents (src/plan/post-index.ts) and the counts of the plan's `source` stay in memory.
  * 2. The months are planned oldest first: a month's file is read, its posts sorted, and each post
  *    planned (createPostPlanner, with the same index planMigration uses), its decisions applied, and
- *    its steps handed to `onStep` in plan order. Memory holds one month's posts.
+ *    its steps handed to `onStep` in plan order (with whether a warning names the step). Memory
+ *    holds one month's posts.
  *
  * The steps and warnings are exactly those of planMigration + applyDecisions on the same archive
  * (test/cli/stream-plan.test.ts). The temporary folder (0700, in the system's temp dir) holds the
@@ -50,7 +51,7 @@ export async function streamPlanArchive(
   io: CliIo,
   inputs: PlanInputs,
   capabilities: InstanceCapabilities,
-  onStep: (step: PlanStep) => void,
+  onStep: (step: PlanStep, warned: boolean) => void,
   options: StreamPlanOptions = {},
 ): Promise<StreamedPlan> {
   const index = createPostIndex();
@@ -84,8 +85,10 @@ export async function streamPlanArchive(
       for (const post of monthPosts(spill, key, index)) {
         const planned = planner.plan(post);
         warnings.push(...planned.warnings);
+        const before = decisionWarnings.length;
         const steps = applyTo(applier, planned.steps, decisionWarnings);
-        for (const step of steps) onStep(step);
+        const warned = new Set<string | null>([...planned.warnings, ...decisionWarnings.slice(before)].map((w) => w.stepId));
+        for (const step of steps) onStep(step, warned.has(step.id));
       }
     });
     warnings.push(...planner.finish(), ...decisionWarnings, ...(applier?.finish() ?? []));
@@ -233,7 +236,7 @@ export function createMonthSpill(dir: string, prefix = 'posts'): MonthSpill {
  * the page then reads one month back at a time (src/cli/report.ts writeReportFrom).
  */
 export interface ReportSpill {
-  add(step: PlanStep): void;
+  add(step: PlanStep, warned: boolean): void;
   /** The report source once every step is added: the plan's other fields and summary make its head. */
   source(plan: ReportPlan, summary: PlanSummary): ReportSource;
 }
@@ -241,11 +244,11 @@ export interface ReportSpill {
 export function createReportSpill(dir: string, limits: ThumbnailLimits): ReportSpill {
   const steps = createMonthSpill(dir, 'report');
   const images = createMonthSpill(dir, 'thumbnails');
-  const index = createReportIndexBuilder();
+  const index = createReportIndexBuilder({ compact: true });
   const chooser = createThumbnailChooser(limits);
   return {
-    add(step) {
-      const key = index.add(step);
+    add(step, warned) {
+      const key = index.add(step, warned);
       steps.write(key, JSON.stringify(step));
       const chosen = new Set(chooser.choose(step));
       if (step.type === 'post') for (const m of step.media) if (chosen.has(m.key)) images.write(key, JSON.stringify(m));

@@ -9,6 +9,7 @@ import { createMonthSpill, streamPlanArchive } from '../../src/cli/stream-plan.j
 import type { InstanceCapabilities } from '../../src/domain/capabilities.js';
 import type { PlanStep } from '../../src/domain/plan.js';
 import { summarizePlan } from '../../src/plan/summarize-plan.js';
+import { runCli } from '../support/run-cli.js';
 import { GOTOSOCIAL, MASTODON, capabilities } from '../plan/builders.js';
 
 /**
@@ -119,4 +120,26 @@ describe('createMonthSpill', () => {
     expect(spill.read('2019-01')).toEqual([`é${'\u{1F600}'.repeat(20_000)}`]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+});
+
+describe('the streamed report', () => {
+  // The quoting archive (ytd-2022) and the real samples have quotes of own posts, threads across
+  // months, warnings and images: the page must not depend on how the plan was held.
+  const cases = ['fixtures/archives/ytd-2022', 'fixtures/archives/people', ...(fs.existsSync(REAL) ? ['MorangTheClang__Twitter2', 'RobErskine__robs-twitter'].map((n) => path.join(REAL, n)) : [])];
+  for (const archive of cases) {
+    it(`is the page a plan file of the same archive gives (${path.basename(archive)})`, async () => {
+      const dir = fs.mkdtempSync(path.join(tmp, 'report-'));
+      const at = { now: () => Date.parse('2026-12-03T08:00:00Z') };
+      const planFile = path.join(dir, 'plan.json');
+      expect((await runCli(['plan', archive, '--out', planFile, '--replies', 'standalone'], at)).code).toBe(0);
+      expect((await runCli(['import', planFile, '--dry-run', '--report', path.join(dir, 'from-plan.html')], at)).code).toBe(0);
+      const streamed = await runCli(['import', archive, '--dry-run', '--replies', 'standalone', '--report', path.join(dir, 'streamed.html')], at);
+      expect(streamed.code).toBe(0);
+      const page = (name: string): string => fs.readFileSync(path.join(dir, name), 'utf8');
+      // Compared as booleans: a failure should not print two whole pages.
+      expect(page('streamed.html') === page('from-plan.html')).toBe(true);
+      if (archive.endsWith('ytd-2022')) expect(page('streamed.html').includes('data:image/')).toBe(true);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }, 60_000);
+  }
 });

@@ -95,9 +95,9 @@ async function dryRunArchive(io: CliIo, input: string, options: ImportCommandOpt
  */
 async function planAndSummarize(io: CliIo, inputs: PlanInputs, capabilities: InstanceCapabilities, report: ReportSpill | null, options: StreamPlanOptions): Promise<{ streamed: StreamedPlan; summary: PlanSummary }> {
   const builder = createPlanSummaryBuilder();
-  const onStep = (step: PlanStep): void => {
+  const onStep = (step: PlanStep, warned: boolean): void => {
     builder.add(step);
-    report?.add(step);
+    report?.add(step, warned);
   };
   const streamed = await streamPlanArchive(io, inputs, capabilities, onStep, options);
   return { streamed, summary: builder.finish(streamed.plan) };

@@ -10,7 +10,7 @@ import type {
   StepId,
 } from '../../domain/plan.js';
 import { SKIP_REASONS } from '../../domain/plan.js';
-import { createStepTable } from '../../plan/step-table.js';
+import { createStepTable, type StepTable } from '../../plan/step-table.js';
 import { formatDuration } from '../../plan/estimate.js';
 import { summarizePlan, type PlanSummary } from '../../plan/summarize-plan.js';
 import { describeDecisions } from '../../plan/decisions.js';
@@ -190,8 +190,8 @@ export interface ReportIndex {
 }
 
 export interface ReportIndexBuilder {
-  /** Index one step; returns the month it is shown in. */
-  add(step: PlanStep): string;
+  /** Index one step; returns the month it is shown in. `warned`: the plan has warnings about it (their links need its month). */
+  add(step: PlanStep, warned?: boolean): string;
   finish(): ReportIndex;
 }
 
@@ -204,13 +204,18 @@ const URL_BASE_SAMPLE = 200;
  * requiring "earlier" keeps a hand-edited plan with a cycle or a dangling reference from looping:
  * such a post starts its own thread. The month of every step is kept in a compact step table.
  */
-export function createReportIndexBuilder(): ReportIndexBuilder {
-  const stepMonth = createStepTable();
+export function createReportIndexBuilder(options: { readonly compact?: boolean } = {}): ReportIndexBuilder {
+  let stepMonth: StepTable | null = createStepTable();
+  // Compact (the streamed dry run): once built, the index answers only for the steps the page asks
+  // about, quoted ones and warned ones; the month of every step is dropped before the page is
+  // written (~40 MB for a 400k archive, which V8 would let grow to several times that in garbage).
+  const asked = options.compact === true ? new Map<StepId, string>() : null;
   const byKey = new Map<string, MonthIndex>();
   const sample: PlanStep[] = [];
   let contentWarnings = 0;
   return {
-    add(step) {
+    add(step, warned = false) {
+      if (stepMonth === null) throw new Error('internal error: a step was added to a finished report index');
       if (sample.length < URL_BASE_SAMPLE) sample.push(step);
       let key: string;
       if (step.type === 'skip') key = monthKey(step.source.createdAt);
@@ -220,6 +225,11 @@ export function createReportIndexBuilder(): ReportIndexBuilder {
         key = parent === undefined ? monthKey(step.source.createdAt) : decodeMonth(parent);
       }
       stepMonth.set(step.id, encodeMonth(key));
+      if (asked !== null) {
+        if (warned) asked.set(step.id, key);
+        const quoted = step.type === 'post' && step.quote?.kind === 'step' ? stepMonth.get(step.quote.stepId) : undefined;
+        if (quoted !== undefined && step.type === 'post' && step.quote?.kind === 'step') asked.set(step.quote.stepId, decodeMonth(quoted));
+      }
       let month = byKey.get(key);
       if (month === undefined) {
         month = { key, posts: 0, skips: 0, estimate: 0 };
@@ -232,12 +242,26 @@ export function createReportIndexBuilder(): ReportIndexBuilder {
     },
     finish() {
       const months = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const monthOf = (stepId: StepId): string | undefined => {
-        const code = stepMonth.get(stepId);
-        return code === undefined ? undefined : decodeMonth(code);
-      };
+      const table = stepMonth;
+      stepMonth = null;
+      const monthOf = asked !== null || table === null ? lookupIn(asked ?? new Map()) : lookupTable(table);
       return { months, monthOf, contentWarnings, urlBase: detectUrlBase(sample) };
     },
+  };
+}
+
+/*
+ * The index's monthOf, made outside createReportIndexBuilder: a closure there would keep the whole
+ * builder's scope alive, the step table with it (V8 closures share their scope's context).
+ */
+function lookupIn(months: ReadonlyMap<StepId, string>): (stepId: StepId) => string | undefined {
+  return (stepId) => months.get(stepId);
+}
+
+function lookupTable(table: StepTable): (stepId: StepId) => string | undefined {
+  return (stepId) => {
+    const code = table.get(stepId);
+    return code === undefined ? undefined : decodeMonth(code);
   };
 }
 
