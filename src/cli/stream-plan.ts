@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { scanArchive, type ArchiveHeader } from '../archive/io/read-archive.js';
 import type { InstanceCapabilities } from '../domain/capabilities.js';
+import { usageError, type AppError } from '../domain/errors.js';
 import { findFediverseAddresses } from '../domain/fediverse-address.js';
 import type { MigrationPlan, PlanMedia, PlanStep, PlanWarning } from '../domain/plan.js';
 import type { SourcePost } from '../domain/source.js';
@@ -60,7 +61,7 @@ export async function streamPlanArchive(
   const tally = createSourceTally();
   const addressPosts: SourcePost[] = [];
   const progress = createProgress(io, { quiet: options.quiet });
-  const dir = await fs.promises.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'fledge-plan-'));
+  const dir = await makeTempDir(options.tempDir ?? os.tmpdir(), 'fledge-plan-');
   try {
     const spill = createMonthSpill(dir);
     progress.update('Reading archive…');
@@ -165,6 +166,25 @@ export interface MonthSpill {
   readBytes(key: string): Buffer;
 }
 
+/** The dry run's temporary files cannot be written (a full disk, a read-only TMPDIR): say where and what to do. */
+export function tempWriteError(dir: string, error: unknown): AppError {
+  const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+  return usageError('E_TEMP_WRITE', `cannot write the dry run's temporary files in ${dir}: ${code}`, {
+    file: dir,
+    hint: 'the dry run keeps the archive\'s posts on disk while it plans (about two thirds of the size of its tweet files): free some space there, or point TMPDIR at a folder with room',
+    cause: error,
+  });
+}
+
+/** Make the private temporary folder of a dry run (0700) in `parent`. */
+export async function makeTempDir(parent: string, prefix: string): Promise<string> {
+  try {
+    return await fs.promises.mkdtemp(path.join(parent, prefix));
+  } catch (error) {
+    throw tempWriteError(parent, error);
+  }
+}
+
 /** Bytes buffered per key: some hundreds of months make a few MB, whatever the archive's size. */
 const SPILL_CHUNK_BYTES = 32 * 1024;
 
@@ -177,9 +197,16 @@ export function createMonthSpill(dir: string, prefix = 'posts'): MonthSpill {
     if (!/^\d{4}-\d{2}$/.test(key)) throw new Error(`internal error: bad spill key ${JSON.stringify(key)}`);
     return path.join(dir, `${prefix}-${key}.jsonl`);
   };
+  const append = (key: string, data: Buffer | string): void => {
+    try {
+      fs.appendFileSync(fileOf(key), data, { mode: 0o600 });
+    } catch (error) {
+      throw tempWriteError(dir, error);
+    }
+  };
   const flushKey = (key: string, b: { bytes: Buffer; used: number }): void => {
     if (b.used === 0) return;
-    fs.appendFileSync(fileOf(key), b.bytes.subarray(0, b.used), { mode: 0o600 });
+    append(key, b.bytes.subarray(0, b.used));
     b.used = 0;
   };
   return {
@@ -194,7 +221,7 @@ export function createMonthSpill(dir: string, prefix = 'posts'): MonthSpill {
       const size = Buffer.byteLength(line, 'utf8') + 1;
       if (b.used + size > b.bytes.length) flushKey(key, b);
       if (size > b.bytes.length) {
-        fs.appendFileSync(fileOf(key), `${line}\n`, { mode: 0o600 });
+        append(key, `${line}\n`);
         return;
       }
       b.used += b.bytes.write(line, b.used, 'utf8');

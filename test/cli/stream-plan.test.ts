@@ -102,6 +102,19 @@ describe('the streamed dry run on an archive it cannot read', () => {
   });
 });
 
+describe('the dry run without room for its temporary files', () => {
+  it('exits 2 with E_TEMP_WRITE naming the folder, before reading anything', async () => {
+    const missing = path.join(tmp, 'no-such-folder');
+    const r = await runCli(['import', 'fixtures/archives/ytd-2022', '--dry-run'], { env: { TMPDIR: missing } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('E_TEMP_WRITE');
+    expect(r.stderr).toContain(missing);
+    expect(r.stderr).toContain('TMPDIR');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+});
+
 describe('createMonthSpill', () => {
   it('gives back each key lines in the order written, across flushes, keys sorted', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'spill-'));

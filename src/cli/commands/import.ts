@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, usageError, type ExitCode } from '../../domain/errors.js';
 import type { MigrationPlan } from '../../domain/plan.js';
@@ -13,7 +12,7 @@ import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
 import { peopleReportSections, readPeopleReportSections } from '../people-sections.js';
 import { MAX_THUMBNAIL_BYTES, MAX_TOTAL_THUMBNAIL_BYTES, writeReport, writeReportFrom, type WriteReportResult } from '../report.js';
-import { createReportSpill, streamPlanArchive, type ReportSpill, type StreamPlanOptions, type StreamedPlan } from '../stream-plan.js';
+import { createReportSpill, makeTempDir, streamPlanArchive, type ReportSpill, type StreamPlanOptions, type StreamedPlan } from '../stream-plan.js';
 import type { InstanceCapabilities } from '../../domain/capabilities.js';
 import type { PlanStep } from '../../domain/plan.js';
 import type { CliIo } from '../io.js';
@@ -75,7 +74,8 @@ async function dryRunPlanFile(io: CliIo, input: string, options: ImportCommandOp
 async function dryRunArchive(io: CliIo, input: string, options: ImportCommandOptions): Promise<DryRunResult & { target: string }> {
   const resolved = await resolveCapabilities(io, options.instance);
   const inputs = await readPlanInputs(io, input, options);
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'fledge-dry-run-'));
+  // TMPDIR through io.env, like every other setting (os.tmpdir() reads the process's own).
+  const dir = await makeTempDir(io.env['TMPDIR'] || os.tmpdir(), 'fledge-dry-run-');
   try {
     const report = options.report === undefined ? null : createReportSpill(dir, { maxImageBytes: MAX_THUMBNAIL_BYTES, maxTotalImageBytes: MAX_TOTAL_THUMBNAIL_BYTES });
     const { streamed, summary } = await planAndSummarize(io, inputs, resolved.capabilities, report, { quiet: options.json === true, tempDir: dir });

@@ -5,6 +5,7 @@ import { EXIT } from '../../domain/errors.js';
 import { action, withJson, type CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
 import { renderInspect } from '../render/inspect.js';
+import { readingProgress } from '../plan-options.js';
 
 export function registerInspect(command: Command, ctx: CommandContext): void {
   withJson(
@@ -17,7 +18,7 @@ export function registerInspect(command: Command, ctx: CommandContext): void {
       const summary = new SummaryBuilder();
       progress.update('Reading archive…');
       const header = await scanArchive(archive, (post) => summary.add(post), {
-        onProgress: (p) => progress.update(`Reading archive… ${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}% (${p.posts.toLocaleString('en-US')} posts)`),
+        onProgress: (p) => progress.update(readingProgress(p)),
       });
       progress.done();
       const result = summary.finish(header);
