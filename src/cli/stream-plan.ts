@@ -9,7 +9,8 @@ import type { MigrationPlan, PlanMedia, PlanStep, PlanWarning } from '../domain/
 import type { SourcePost } from '../domain/source.js';
 import { createDecisionApplier, type DecisionApplier } from '../plan/decisions.js';
 import { archiveWarnings, compareIds, createPostPlanner, createSourceTally, planHeader } from '../plan/plan-migration.js';
-import { createPostIndex } from '../plan/post-index.js';
+import { createPostIndex, type PostIndex } from '../plan/post-index.js';
+import { createStepTable } from '../plan/step-table.js';
 import type { CliIo } from './io.js';
 import type { PlanInputs } from './plan-options.js';
 import { readingProgress } from './plan-options.js';
@@ -44,6 +45,8 @@ export interface StreamedPlan {
 
 export interface StreamPlanOptions {
   readonly quiet?: boolean;
+  /** The index to fill (the caller keeps tables beside it, src/plan/step-table.ts); a new one by default. */
+  readonly index?: PostIndex;
   /** Where the temporary folder goes (default: the system's temp dir). */
   readonly tempDir?: string;
 }
@@ -55,7 +58,7 @@ export async function streamPlanArchive(
   onStep: (step: PlanStep, warned: boolean) => void,
   options: StreamPlanOptions = {},
 ): Promise<StreamedPlan> {
-  const index = createPostIndex();
+  const index = options.index ?? createPostIndex();
   // Created before the archive is read: bad options fail at once, not after minutes of reading.
   const planner = createPostPlanner(inputs.input, capabilities, inputs.meta, index);
   const tally = createSourceTally();
@@ -268,10 +271,11 @@ export interface ReportSpill {
   source(plan: ReportPlan, summary: PlanSummary): ReportSource;
 }
 
-export function createReportSpill(dir: string, limits: ThumbnailLimits): ReportSpill {
+/** `posts`: the index the plan is streamed with (the month of each step is kept beside it). */
+export function createReportSpill(dir: string, limits: ThumbnailLimits, posts: PostIndex): ReportSpill {
   const steps = createMonthSpill(dir, 'report');
   const images = createMonthSpill(dir, 'thumbnails');
-  const index = createReportIndexBuilder({ compact: true });
+  const index = createReportIndexBuilder({ compact: true, table: createStepTable(posts) });
   const chooser = createThumbnailChooser(limits);
   return {
     add(step, warned) {

@@ -17,7 +17,7 @@ export interface WriteFailure {
  * replace the device). `content` may come in pieces (a big plan does not fit in one string), also
  * produced as it is written (the report reads each month's images just before writing that month).
  */
-export async function writeFileAtomic(file: string, content: string | Iterable<string> | AsyncIterable<string>, failure: WriteFailure): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>, failure: WriteFailure): Promise<void> {
   const existing = await lstat(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw usageError(failure.code, `cannot write the ${failure.what} to ${file}: ${error.code ?? error.message}`, { file, hint: failure.hint, cause: error });
@@ -30,7 +30,7 @@ export async function writeFileAtomic(file: string, content: string | Iterable<s
   try {
     const handle = await open(temp, 'wx', 0o644);
     try {
-      for await (const chunk of typeof content === 'string' ? [content] : content) await handle.write(chunk);
+      for await (const chunk of typeof content === 'string' ? [content] : content) await (typeof chunk === 'string' ? handle.write(chunk) : handle.write(chunk));
     } finally {
       await handle.close();
     }

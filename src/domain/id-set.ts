@@ -30,6 +30,21 @@ export class IdSet {
     return this.insert(hi, lo, tag >>> 0);
   }
 
+  /** Slots in the table: slotOf answers below this. */
+  get capacity(): number {
+    return this.lo.length;
+  }
+
+  /**
+   * Where the id is in the table (0 ..< capacity), or -1. Slots move when the set grows, so they
+   * serve as indexes into arrays kept beside the set only once nothing more is added (src/plan/post-index.ts).
+   */
+  slotOf(id: string): number {
+    const [hi, lo] = split(id);
+    const i = this.slot(hi, lo);
+    return this.lo[i] === EMPTY ? -1 : i;
+  }
+
   has(id: string): boolean {
     return this.tagOf(id) !== undefined;
   }

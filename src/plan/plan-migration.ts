@@ -31,7 +31,7 @@ import {
 } from '../domain/plan.js';
 import type { SourceArchive, SourcePost, SourcePostKind, TextChange } from '../domain/source.js';
 import type { SourceDecision } from './decisions.js';
-import { createPlannedPosts, createPostIndex, type PlannedPosts, type PostLookup } from './post-index.js';
+import { createPlannedPosts, createPostIndex, type PlannedPosts, type PostIndex, type PostLookup } from './post-index.js';
 import { checkMedia } from './media.js';
 import { neutraliseMentions, originOf, type MentionContext } from './mentions.js';
 import { normaliseDateBound, resolvePlanOptions, validatePlanOptions, type PlanOptionsInput } from './options.js';
@@ -409,7 +409,7 @@ interface RunContext {
   readonly quoteReserve: number;
 }
 
-export function createPostPlanner(optionsInput: PlanOptionsInput, capabilities: InstanceCapabilities, meta: PlanMeta, posts: PostLookup): PostPlanner {
+export function createPostPlanner(optionsInput: PlanOptionsInput, capabilities: InstanceCapabilities, meta: PlanMeta, posts: PostIndex): PostPlanner {
   const options = resolvePlanOptions(optionsInput);
   const problems = validatePlanOptions(options);
   if (problems.length > 0) {
@@ -424,7 +424,7 @@ export function createPostPlanner(optionsInput: PlanOptionsInput, capabilities: 
     capabilities,
     filters: compileFilters(options),
     posts,
-    planned: createPlannedPosts(),
+    planned: createPlannedPosts(posts),
     decisions,
     effectiveAlt,
     altUsed: new Set<string>(),

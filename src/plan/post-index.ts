@@ -18,6 +18,13 @@ export interface PostLookup {
 
 export interface PostIndex extends PostLookup {
   add(post: Pick<SourcePost, 'id' | 'replyTo'>): void;
+  /**
+   * Once every post is added: a number per post below `slots` (-1 for an id not in the index), for
+   * tables kept beside the index in typed arrays instead of hash tables of their own (the planned
+   * part counts below, the dry run's step tables, src/plan/step-table.ts).
+   */
+  slotOf(id: string): number;
+  readonly slots: number;
 }
 
 /** Post ids as the reader accepts them (archive/parse/values.ts isPostId): digits, no leading zero. */
@@ -31,6 +38,7 @@ export function createPostIndex(): PostIndex {
   let parents = 0;
   // Ids the table cannot hold exactly (none from the reader, which checks them): a plain Map.
   const other = new Map<string, string | null>();
+  const otherSlots = new Map<string, number>();
   const keep = (parent: string): number => {
     if (parents === parentLo.length) {
       const hi = new Float64Array(parents * 2);
@@ -69,6 +77,19 @@ export function createPostIndex(): PostIndex {
     get size() {
       return known.size + other.size;
     },
+    slotOf(id) {
+      if (COMPACT_ID.test(id)) return known.slotOf(id);
+      const at = otherSlots.get(id);
+      if (at !== undefined) return at;
+      if (!other.has(id)) return -1;
+      // Ids the table cannot hold get slots after its own, in the order they are first asked about.
+      const slot = known.capacity + otherSlots.size;
+      otherSlots.set(id, slot);
+      return slot;
+    },
+    get slots() {
+      return known.capacity + other.size;
+    },
   };
 }
 
@@ -78,18 +99,24 @@ export interface PlannedPosts {
   set(id: string, parts: number): void;
 }
 
-/** The planned posts as a part count per id (the step ids follow from it, domain/plan.ts postStepId). */
-export function createPlannedPosts(): PlannedPosts {
-  const parts = new IdSet();
+/** The planned posts as a part count per post, in a byte per slot of the post index (a post is split into at most 100 parts, split.ts). */
+export function createPlannedPosts(index: Pick<PostIndex, 'slotOf' | 'slots'>): PlannedPosts {
+  let parts: Uint8Array | null = null;
   const other = new Map<string, number>();
   return {
     get(id) {
-      const n = COMPACT_ID.test(id) ? parts.tagOf(id) : other.get(id);
+      const slot = index.slotOf(id);
+      const n = slot < 0 ? other.get(id) : parts?.[slot] || undefined;
       return n === undefined ? undefined : { first: postStepId(id), last: postStepId(id, n) };
     },
     set(id, n) {
-      if (COMPACT_ID.test(id)) parts.setTag(id, n);
-      else other.set(id, n);
+      const slot = index.slotOf(id);
+      if (slot < 0 || n > 255) {
+        other.set(id, n);
+        return;
+      }
+      parts ??= new Uint8Array(index.slots);
+      parts[slot] = n;
     },
   };
 }

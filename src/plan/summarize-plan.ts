@@ -6,7 +6,7 @@
 import { SKIP_REASONS, type MigrationPlan, type PlanStep, type PlanWarningCode, type SkipReason } from '../domain/plan.js';
 import { createDecisionTally, type DecisionCounts } from './decisions.js';
 import { addWork, estimateImport, type ImportEstimate } from './estimate.js';
-import { createStepTable } from './step-table.js';
+import { createStepTable, type StepTable } from './step-table.js';
 
 export interface PlanSummary {
   /** Source posts in the archive. */
@@ -48,10 +48,10 @@ export interface PlanSummaryBuilder {
 const ROOT = 1;
 const COUNTED = 2;
 
-export function createPlanSummaryBuilder(): PlanSummaryBuilder {
+/** `flags`: where a number per step is kept (the dry run passes one beside its post index). */
+export function createPlanSummaryBuilder(flags: StepTable = createStepTable()): PlanSummaryBuilder {
   const skippedByReason = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
   // A reply always comes after what it answers (parse-plan.ts checks it), so threads are counted as they close.
-  const flags = createStepTable();
   const work = { statuses: 0, mediaUploads: 0, mediaBytes: 0, videos: 0 };
   const decisions = createDecisionTally();
   let importedPosts = 0;

@@ -30,11 +30,17 @@ describe('createPostIndex', () => {
 
 describe('createPlannedPosts', () => {
   it('gives the first and last step of a planned post from its part count', () => {
-    const planned = createPlannedPosts();
+    const index = createPostIndex();
+    for (const id of ['123', '124', 'x1']) index.add({ id, replyTo: null });
+    const planned = createPlannedPosts(index);
     planned.set('123', 3);
     planned.set('x1', 1);
+    planned.set('999', 2); // not in the index: kept aside
     expect(planned.get('123')).toEqual({ first: 'post:123', last: 'post:123#3' });
     expect(planned.get('x1')).toEqual({ first: 'post:x1', last: 'post:x1' });
     expect(planned.get('124')).toBeUndefined();
+    expect(planned.get('999')).toEqual({ first: 'post:999', last: 'post:999#2' });
+    expect(new Set(['123', '124', 'x1'].map((id) => index.slotOf(id))).size).toBe(3);
+    expect(index.slotOf('999')).toBe(-1);
   });
 });

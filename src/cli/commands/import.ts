@@ -14,6 +14,8 @@ import { peopleReportSections, readPeopleReportSections } from '../people-sectio
 import { MAX_THUMBNAIL_BYTES, MAX_TOTAL_THUMBNAIL_BYTES, writeReport, writeReportFrom, type WriteReportResult } from '../report.js';
 import { createReportSpill, makeTempDir, streamPlanArchive, type ReportSpill, type StreamPlanOptions, type StreamedPlan } from '../stream-plan.js';
 import type { InstanceCapabilities } from '../../domain/capabilities.js';
+import { createPostIndex } from '../../plan/post-index.js';
+import { createStepTable } from '../../plan/step-table.js';
 import type { PlanStep } from '../../domain/plan.js';
 import type { CliIo } from '../io.js';
 
@@ -77,8 +79,10 @@ async function dryRunArchive(io: CliIo, input: string, options: ImportCommandOpt
   // TMPDIR through io.env, like every other setting (os.tmpdir() reads the process's own).
   const dir = await makeTempDir(io.env['TMPDIR'] || os.tmpdir(), 'fledge-dry-run-');
   try {
-    const report = options.report === undefined ? null : createReportSpill(dir, { maxImageBytes: MAX_THUMBNAIL_BYTES, maxTotalImageBytes: MAX_TOTAL_THUMBNAIL_BYTES });
-    const { streamed, summary } = await planAndSummarize(io, inputs, resolved.capabilities, report, { quiet: options.json === true, tempDir: dir });
+    // One post index for the planner, the summary and the report: their tables are arrays beside it.
+    const index = createPostIndex();
+    const report = options.report === undefined ? null : createReportSpill(dir, { maxImageBytes: MAX_THUMBNAIL_BYTES, maxTotalImageBytes: MAX_TOTAL_THUMBNAIL_BYTES }, index);
+    const { streamed, summary } = await planAndSummarize(io, inputs, resolved.capabilities, report, { quiet: options.json === true, tempDir: dir, index });
     if (report !== null && options.report !== undefined) {
       const people = peopleReportSections({ ...streamed.header, posts: streamed.addressPosts });
       reportWritten(io, await writeReportFrom(io, options.report, report.source(streamed.plan, summary), { extraSections: people, decisions: inputs.decisions }));
@@ -94,7 +98,7 @@ async function dryRunArchive(io: CliIo, input: string, options: ImportCommandOpt
  * threads): it lives in this function only, so that it is garbage before the report is written.
  */
 async function planAndSummarize(io: CliIo, inputs: PlanInputs, capabilities: InstanceCapabilities, report: ReportSpill | null, options: StreamPlanOptions): Promise<{ streamed: StreamedPlan; summary: PlanSummary }> {
-  const builder = createPlanSummaryBuilder();
+  const builder = createPlanSummaryBuilder(options.index === undefined ? undefined : createStepTable(options.index));
   const onStep = (step: PlanStep, warned: boolean): void => {
     builder.add(step);
     report?.add(step, warned);

@@ -204,8 +204,8 @@ const URL_BASE_SAMPLE = 200;
  * requiring "earlier" keeps a hand-edited plan with a cycle or a dangling reference from looping:
  * such a post starts its own thread. The month of every step is kept in a compact step table.
  */
-export function createReportIndexBuilder(options: { readonly compact?: boolean } = {}): ReportIndexBuilder {
-  let stepMonth: StepTable | null = createStepTable();
+export function createReportIndexBuilder(options: { readonly compact?: boolean; readonly table?: StepTable } = {}): ReportIndexBuilder {
+  let stepMonth: StepTable | null = options.table ?? createStepTable();
   // Compact (the streamed dry run): once built, the index answers only for the steps the page asks
   // about, quoted ones and warned ones; the month of every step is dropped before the page is
   // written (~40 MB for a 400k archive, which V8 would let grow to several times that in garbage).
