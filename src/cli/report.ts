@@ -8,6 +8,7 @@ import type { DecisionsFile } from '../domain/decisions.js';
 import { writeFileAtomic } from './write-file.js';
 import { loadReportAssets } from './report-assets.js';
 import { sniffMediaType } from '../domain/media-type.js';
+import { AppError, EXIT } from '../domain/errors.js';
 
 /**
  * `--report FILE` of `fledge import --dry-run`: read small images from the archive as thumbnails,
@@ -242,6 +243,8 @@ export async function writeReportFrom(io: CliIo, target: string, source: ReportS
     const pieces = async function* (): AsyncGenerator<string | Buffer> {
       yield page.head;
       for (const key of page.months) {
+        // Ctrl-C ends the report between months (the half-written page is removed, writeFileAtomic).
+        if (io.interrupted.aborted) throw new AppError('E_INTERRUPTED', EXIT.interrupted, 'the report was interrupted: nothing was written', { hint: 'run the dry run again' });
         const read = images.files === null ? new Map<string, string | null>() : await readThumbnails(images.files, images.resolve, source.thumbnailsOf(key), limits, budget);
         const thumbnails = new Map<string, string>();
         for (const [k, uri] of read) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { scanArchive, type ArchiveHeader } from '../archive/io/read-archive.js';
 import type { InstanceCapabilities } from '../domain/capabilities.js';
-import { usageError, type AppError } from '../domain/errors.js';
+import { AppError, EXIT, usageError } from '../domain/errors.js';
 import { findFediverseAddresses } from '../domain/fediverse-address.js';
 import type { MigrationPlan, PlanMedia, PlanStep, PlanWarning } from '../domain/plan.js';
 import type { SourcePost } from '../domain/source.js';
@@ -71,6 +71,7 @@ export async function streamPlanArchive(
     const header = await scanArchive(
       inputs.archivePath,
       (post) => {
+        stopIfInterrupted(io);
         index.add(post);
         tally.add(post);
         if (findFediverseAddresses(post.text).length > 0) addressPosts.push(post);
@@ -84,7 +85,10 @@ export async function streamPlanArchive(
     const warnings = archiveWarnings(header);
     const decisionWarnings: PlanWarning[] = [...(applier?.leading ?? [])];
     const months = spill.keys();
-    months.forEach((key, i) => {
+    for (const [i, key] of months.entries()) {
+      // A turn of the event loop between months: Ctrl-C is heard, and ends the dry run here.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      stopIfInterrupted(io);
       progress.update(`Planning ${tally.count.toLocaleString('en-US')} posts… ${key} (month ${i + 1} of ${months.length})`);
       for (const post of monthPosts(spill, key, index)) {
         const planned = planner.plan(post);
@@ -94,12 +98,21 @@ export async function streamPlanArchive(
         const warned = new Set<string | null>([...planned.warnings, ...decisionWarnings.slice(before)].map((w) => w.stepId));
         for (const step of steps) onStep(step, warned.has(step.id));
       }
-    });
+    }
     warnings.push(...planner.finish(), ...decisionWarnings, ...(applier?.finish() ?? []));
     return { plan: { ...head, warnings }, header, addressPosts };
   } finally {
     progress.done();
     await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Ctrl-C during a dry run: stop, so that the temporary files are removed on the way out (nothing else was written). */
+export function stopIfInterrupted(io: Pick<CliIo, 'interrupted'>): void {
+  if (io.interrupted.aborted) {
+    throw new AppError('E_INTERRUPTED', EXIT.interrupted, 'the dry run was interrupted: nothing was written, and its temporary files are removed', {
+      hint: 'run it again; it starts from the beginning (it only reads)',
+    });
   }
 }
 

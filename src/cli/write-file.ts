@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { usageError } from '../domain/errors.js';
+import { AppError, usageError } from '../domain/errors.js';
 
 /** How a failed write is reported: the stable error code, what the file is, what to do. */
 export interface WriteFailure {
@@ -37,6 +37,8 @@ export async function writeFileAtomic(file: string, content: string | Iterable<s
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
+    // What the content's producer threw (Ctrl-C, a damaged archive) keeps its own code and exit.
+    if (error instanceof AppError) throw error;
     throw usageError(failure.code, `cannot write the ${failure.what} to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file, hint: failure.hint, cause: error });
   }
 }

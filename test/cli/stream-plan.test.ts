@@ -115,6 +115,20 @@ describe('the dry run without room for its temporary files', () => {
   });
 });
 
+describe('the dry run, interrupted', () => {
+  it('stops with exit 130 and leaves no temporary file and no report', async () => {
+    const parent = fs.mkdtempSync(path.join(tmp, 'interrupted-'));
+    const controller = new AbortController();
+    controller.abort();
+    const report = path.join(parent, 'preview.html');
+    const r = await runCli(['import', 'fixtures/archives/ytd-2022', '--dry-run', '--report', report], { env: { TMPDIR: parent }, signal: controller.signal });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('E_INTERRUPTED');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+});
+
 describe('createMonthSpill', () => {
   it('gives back each key lines in the order written, across flushes, keys sorted', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'spill-'));
