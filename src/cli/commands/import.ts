@@ -79,10 +79,7 @@ async function dryRunArchive(io: CliIo, input: string, options: ImportCommandOpt
   // TMPDIR through io.env, like every other setting (os.tmpdir() reads the process's own).
   const dir = await makeTempDir(io.env['TMPDIR'] || os.tmpdir(), 'fledge-dry-run-');
   try {
-    // One post index for the planner, the summary and the report: their tables are arrays beside it.
-    const index = createPostIndex();
-    const report = options.report === undefined ? null : createReportSpill(dir, { maxImageBytes: MAX_THUMBNAIL_BYTES, maxTotalImageBytes: MAX_TOTAL_THUMBNAIL_BYTES }, index);
-    const { streamed, summary } = await planAndSummarize(io, inputs, resolved.capabilities, report, { quiet: options.json === true, tempDir: dir, index });
+    const { streamed, summary, report } = await planAndSummarize(io, inputs, resolved.capabilities, options.report !== undefined, { quiet: options.json === true, tempDir: dir });
     if (report !== null && options.report !== undefined) {
       const people = peopleReportSections({ ...streamed.header, posts: streamed.addressPosts });
       reportWritten(io, await writeReportFrom(io, options.report, report.source(streamed.plan, summary), { extraSections: people, decisions: inputs.decisions }));
@@ -94,17 +91,27 @@ async function dryRunArchive(io: CliIo, input: string, options: ImportCommandOpt
 }
 
 /**
- * The streamed plan and its summary. The summary's builder keeps a number per step (to count
- * threads): it lives in this function only, so that it is garbage before the report is written.
+ * The streamed plan, its summary and (with --report) its report's months on disk. One post index
+ * serves the planner, the summary and the report, whose numbers per step are arrays beside it; the
+ * index and the summary's builder live in this function only, so that they are garbage before the
+ * report is written (the report's own table of months is dropped when its index is finished).
  */
-async function planAndSummarize(io: CliIo, inputs: PlanInputs, capabilities: InstanceCapabilities, report: ReportSpill | null, options: StreamPlanOptions): Promise<{ streamed: StreamedPlan; summary: PlanSummary }> {
-  const builder = createPlanSummaryBuilder(options.index === undefined ? undefined : createStepTable(options.index));
+async function planAndSummarize(
+  io: CliIo,
+  inputs: PlanInputs,
+  capabilities: InstanceCapabilities,
+  withReport: boolean,
+  options: Omit<StreamPlanOptions, 'index'> & { readonly tempDir: string },
+): Promise<{ streamed: StreamedPlan; summary: PlanSummary; report: ReportSpill | null }> {
+  const index = createPostIndex();
+  const report = withReport ? createReportSpill(options.tempDir, { maxImageBytes: MAX_THUMBNAIL_BYTES, maxTotalImageBytes: MAX_TOTAL_THUMBNAIL_BYTES }, index) : null;
+  const builder = createPlanSummaryBuilder(createStepTable(index));
   const onStep = (step: PlanStep, warned: boolean): void => {
     builder.add(step);
     report?.add(step, warned);
   };
-  const streamed = await streamPlanArchive(io, inputs, capabilities, onStep, options);
-  return { streamed, summary: builder.finish(streamed.plan) };
+  const streamed = await streamPlanArchive(io, inputs, capabilities, onStep, { ...options, index });
+  return { streamed, summary: builder.finish(streamed.plan), report };
 }
 
 export function registerImport(command: Command, ctx: CommandContext): void {
