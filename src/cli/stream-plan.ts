@@ -33,7 +33,8 @@ import { createProgress } from './progress.js';
  *
  * The steps and warnings are exactly those of planMigration + applyDecisions on the same archive
  * (test/cli/stream-plan.test.ts). The temporary folder (0700, in the system's temp dir) holds the
- * user's own posts and is removed before this returns, whatever happens.
+ * user's own posts and is removed before this returns or throws (Ctrl-C included, stopIfInterrupted);
+ * only a kill, or a second Ctrl-C that exits at once, leaves it behind.
  */
 export interface StreamedPlan {
   /** The plan without its steps (they went to onStep), with all its warnings. */

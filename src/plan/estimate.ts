@@ -11,7 +11,7 @@
  * This is a lower bound: the user's own posting shares the statuses budget, and a 429 costs a window.
  */
 import type { InstanceRateLimits, RateLimitBudget } from '../domain/capabilities.js';
-import type { MigrationPlan, PlanStep } from '../domain/plan.js';
+import type { PlanStep } from '../domain/plan.js';
 
 /** Assumed API round trip of one request, seconds (a serial queue; ordinary home connection). */
 export const SECONDS_PER_REQUEST = 0.5;
@@ -53,12 +53,6 @@ export interface ImportEstimate {
   /** Seconds of pure round trips and upload transfer. */
   readonly transferSeconds: number;
   readonly requests: number;
-}
-
-export function countWork(plan: MigrationPlan): ImportWork {
-  const work = { statuses: 0, mediaUploads: 0, mediaBytes: 0, videos: 0 };
-  for (const step of plan.steps) addWork(work, step);
-  return work;
 }
 
 /** Count one step's statuses and uploads into `work`. */

@@ -68,7 +68,7 @@ export function compareIds(a: string, b: string): number {
 }
 
 /** The planner's order: oldest first, then by id. */
-export function comparePosts(a: SourcePost, b: SourcePost): number {
+function comparePosts(a: SourcePost, b: SourcePost): number {
   const ta = Date.parse(a.createdAt);
   const tb = Date.parse(b.createdAt);
   return ta - tb || compareIds(a.id, b.id);
