@@ -148,6 +148,8 @@ export async function runImportBench(options = {}) {
 /** The section for bench/run.js. */
 export const IMPORT_SECTION = {
   name: 'import',
+  // It imports its own small generated archive into the local test server: the big ones are not needed.
+  needsArchives: false,
   async run() {
     const r = await runImportBench();
     const rows = [{ archive: `${r.posts} posts`, tool: 'fledge import', tweets: r.posts, wall: r.wallSeconds, rssMb: r.peakRssMb, samples: [] }];
