@@ -280,7 +280,10 @@ export async function writeReport(io: CliIo, target: string, plan: MigrationPlan
     archivePath: options.archivePath === undefined ? plan.source.archivePath : options.archivePath,
     chooser,
     page: (pageOptions) => (layout = layoutReport(plan, pageOptions)),
-    thumbnailsOf: (month) => imagesOf(stepsOf(month)).filter((m, i, all) => chosen.has(m.key) && all.findIndex((o) => o.key === m.key) === i),
+    thumbnailsOf: (month) => {
+      const seen = new Set<string>();
+      return imagesOf(stepsOf(month)).filter((m) => chosen.has(m.key) && !seen.has(m.key) && seen.add(m.key));
+    },
     stepsOf,
   };
   return writeReportFrom(io, target, source, options);
