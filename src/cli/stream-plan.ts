@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { scanArchive, type ArchiveHeader } from '../archive/io/read-archive.js';
+import { scanArchive, withOwnQuote, type ArchiveHeader } from '../archive/io/read-archive.js';
 import type { InstanceCapabilities } from '../domain/capabilities.js';
 import { AppError, EXIT, usageError } from '../domain/errors.js';
 import { findFediverseAddresses } from '../domain/fediverse-address.js';
@@ -125,8 +125,7 @@ function applyTo(applier: DecisionApplier | null, steps: readonly PlanStep[], wa
 }
 
 /**
- * One month's posts, oldest first, as readArchive gives them (a quote of an own post whose link used
- * an unknown handle is a self-quote). Each line starts with the post's date and id, so the month is
+ * One month's posts, oldest first, as readArchive gives them (withOwnQuote). Each line starts with the post's date and id, so the month is
  * sorted on those and each post parsed only when the planner takes it: the month stays bytes outside
  * the JavaScript heap, and a parsed post lives as long as its planning.
  */
@@ -139,8 +138,7 @@ function* monthPosts(spill: MonthSpill, key: string, index: { has(id: string): b
   });
   lines.sort((a, b) => a.at - b.at || compareIds(a.id, b.id));
   for (const line of lines) {
-    const p = JSON.parse(bytes.toString('utf8', line.start, line.end)) as SourcePost;
-    yield p.quote && !p.quote.self && index.has(p.quote.postId) ? { ...p, quote: { ...p.quote, self: true } } : p;
+    yield withOwnQuote(JSON.parse(bytes.toString('utf8', line.start, line.end)) as SourcePost, (id) => index.has(id));
   }
 }
 

@@ -48,10 +48,16 @@ export async function readArchive(input: string, options: ReadArchiveOptions = {
   const posts: SourcePost[] = [];
   const header = await scanArchive(input, (post) => posts.push(post), options);
   posts.sort(comparePosts);
-  // A quote of an own post whose link uses a handle we did not know is still a self-quote.
   const ownIds = new Set(posts.map((p) => p.id));
-  const fixed = posts.map((p) => (p.quote && !p.quote.self && ownIds.has(p.quote.postId) ? { ...p, quote: { ...p.quote, self: true } } : p));
-  return { ...header, posts: fixed };
+  return { ...header, posts: posts.map((p) => withOwnQuote(p, (id) => ownIds.has(id))) };
+}
+
+/**
+ * A quote of an own post whose link uses a handle we did not know is still a self-quote: once every
+ * post of the archive is known (readArchive; the dry run's index, src/cli/stream-plan.ts).
+ */
+export function withOwnQuote(post: SourcePost, isOwnPost: (id: string) => boolean): SourcePost {
+  return post.quote && !post.quote.self && isOwnPost(post.quote.postId) ? { ...post, quote: { ...post.quote, self: true } } : post;
 }
 
 function comparePosts(a: SourcePost, b: SourcePost): number {
