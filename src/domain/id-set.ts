@@ -25,7 +25,7 @@ export class IdSet {
 
   /** Adds the id with its tag: 'new', or, when the id was there, whether the tag was the 'same' or 'different'. */
   addTagged(id: string, tag: number): 'new' | 'same' | 'different' {
-    const [hi, lo] = split(id);
+    const [hi, lo] = splitId(id);
     if (this.count * 2 >= this.lo.length) this.grow();
     return this.insert(hi, lo, tag >>> 0);
   }
@@ -40,7 +40,7 @@ export class IdSet {
    * serve as indexes into arrays kept beside the set only once nothing more is added (src/plan/post-index.ts).
    */
   slotOf(id: string): number {
-    const [hi, lo] = split(id);
+    const [hi, lo] = splitId(id);
     const i = this.slot(hi, lo);
     return this.lo[i] === EMPTY ? -1 : i;
   }
@@ -51,14 +51,14 @@ export class IdSet {
 
   /** The id's tag, or undefined when the id is not in the set. */
   tagOf(id: string): number | undefined {
-    const [hi, lo] = split(id);
+    const [hi, lo] = splitId(id);
     const i = this.slot(hi, lo);
     return this.lo[i] === EMPTY ? undefined : this.tags[i];
   }
 
   /** Adds the id, or changes its tag (the planner keeps a number per post id this way, src/plan/post-index.ts). */
   setTag(id: string, tag: number): void {
-    const [hi, lo] = split(id);
+    const [hi, lo] = splitId(id);
     if (this.count * 2 >= this.lo.length) this.grow();
     const i = this.slot(hi, lo);
     if (this.lo[i] === EMPTY) this.insert(hi, lo, tag >>> 0);
@@ -96,7 +96,7 @@ export class IdSet {
 }
 
 /** An id of up to 20 digits as its digits above and below 10^9 (both exact in a double). */
-function split(id: string): [number, number] {
+export function splitId(id: string): [number, number] {
   const cut = id.length - 9;
   return cut > 0 ? [Number(id.slice(0, cut)), Number(id.slice(cut))] : [0, Number(id)];
 }

@@ -1,4 +1,4 @@
-import { IdSet } from '../domain/id-set.js';
+import { IdSet, splitId } from '../domain/id-set.js';
 import { postStepId } from '../domain/plan.js';
 import type { SourcePost } from '../domain/source.js';
 
@@ -36,7 +36,7 @@ export function createPostIndex(): PostIndex {
   let parentHi = new Float64Array(1024);
   let parentLo = new Uint32Array(1024);
   let parents = 0;
-  // Ids the table cannot hold exactly (none from the reader, which checks them): a plain Map.
+  // Ids the table cannot hold exactly (the reader checks post ids; an odd long-post note id may land here): a plain Map.
   const other = new Map<string, string | null>();
   const otherSlots = new Map<string, number>();
   const keep = (parent: string): number => {
@@ -48,9 +48,7 @@ export function createPostIndex(): PostIndex {
       parentHi = hi;
       parentLo = lo;
     }
-    const cut = parent.length - 9;
-    parentHi[parents] = cut > 0 ? Number(parent.slice(0, cut)) : 0;
-    parentLo[parents] = Number(cut > 0 ? parent.slice(cut) : parent);
+    [parentHi[parents], parentLo[parents]] = splitId(parent);
     parents += 1;
     return parents;
   };
