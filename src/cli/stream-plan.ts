@@ -39,13 +39,15 @@ import { createProgress } from './progress.js';
 export interface StreamedPlan {
   /** The plan without its steps (they went to onStep), with all its warnings. */
   readonly plan: Omit<MigrationPlan, 'steps'>;
-  /** The archive's header (account, graph, names), and the posts that name a fediverse address, for the report's people part. */
+  /** The archive's header (account, graph, names), and (with `addressPosts`) the posts that name a fediverse address, for the report's people part. */
   readonly header: ArchiveHeader;
   readonly addressPosts: readonly SourcePost[];
 }
 
 export interface StreamPlanOptions {
   readonly quiet?: boolean;
+  /** Keep the posts that name a fediverse address (the report's people part needs them; nothing else does). */
+  readonly addressPosts?: boolean;
   /** The index to fill (the caller keeps tables beside it, src/plan/step-table.ts); a new one by default. */
   readonly index?: PostIndex;
   /** Where the temporary folder goes (default: the system's temp dir). */
@@ -75,7 +77,7 @@ export async function streamPlanArchive(
         stopIfInterrupted(io);
         index.add(post);
         tally.add(post);
-        if (findFediverseAddresses(post.text).length > 0) addressPosts.push(post);
+        if (options.addressPosts === true && findFediverseAddresses(post.text).length > 0) addressPosts.push(post);
         spill.write(monthKey(post.createdAt), `${post.createdAt}\t${post.id}\t${JSON.stringify(post)}`);
       },
       { onProgress: (p) => progress.update(readingProgress(p)) },
@@ -170,8 +172,6 @@ export interface MonthSpill {
   flush(): void;
   /** The keys written, sorted. */
   keys(): string[];
-  /** The lines of a key, in the order written (flush first). */
-  read(key: string): string[];
   /**
    * The bytes of a key's file: its lines, each ended by a newline. The buffer is the spill's own,
    * reused by the next readBytes: the months are read one after another into one buffer that grows
@@ -264,10 +264,6 @@ export function createMonthSpill(dir: string, prefix = 'posts'): MonthSpill {
         fs.closeSync(fd);
       }
     },
-    read(key) {
-      const bytes = this.readBytes(key);
-      return lineRanges(bytes).map(([start, end]) => bytes.toString('utf8', start, end));
-    },
   };
 }
 
@@ -304,7 +300,7 @@ export function createReportSpill(dir: string, limits: ThumbnailLimits, posts: P
         archivePath: plan.source.archivePath,
         chooser,
         page: (options) => layoutReportPage(plan, summary, built, options),
-        thumbnailsOf: (key) => images.read(key).map((line) => JSON.parse(line) as PlanMedia),
+        thumbnailsOf: (key) => [...parsedLines<PlanMedia>(images.readBytes(key))],
         stepsOf: (key) => parsedLines<PlanStep>(steps.readBytes(key)),
       };
     },

@@ -79,7 +79,7 @@ async function dryRunArchive(io: CliIo, input: string, options: ImportCommandOpt
   // TMPDIR through io.env, like every other setting (os.tmpdir() reads the process's own).
   const dir = await makeTempDir(io.env['TMPDIR'] || os.tmpdir(), 'fledge-dry-run-');
   try {
-    const { streamed, summary, report } = await planAndSummarize(io, inputs, resolved.capabilities, options.report !== undefined, { quiet: options.json === true, tempDir: dir });
+    const { streamed, summary, report } = await planAndSummarize(io, inputs, resolved.capabilities, options.report !== undefined, { quiet: options.json === true, tempDir: dir, addressPosts: options.report !== undefined });
     if (report !== null && options.report !== undefined) {
       const people = peopleReportSections({ ...streamed.header, posts: streamed.addressPosts });
       reportWritten(io, await writeReportFrom(io, options.report, report.source(streamed.plan, summary), { extraSections: people, decisions: inputs.decisions }));
