@@ -124,6 +124,11 @@ export interface ThumbnailLimits {
   readonly maxTotalImageBytes: number;
 }
 
+/** The limits a report is written with: the options' where given, else the defaults above. */
+export function thumbnailLimits(options: Partial<ThumbnailLimits> = {}): ThumbnailLimits {
+  return { maxImageBytes: options.maxImageBytes ?? MAX_THUMBNAIL_BYTES, maxTotalImageBytes: options.maxTotalImageBytes ?? MAX_TOTAL_THUMBNAIL_BYTES };
+}
+
 /**
  * Read some chosen images as data: URIs, a few at a time. An entry that is missing, declared or found
  * larger than the per-image limit, beyond the page budget by its real size, damaged or not really an
@@ -222,7 +227,7 @@ export interface ReportSource {
  */
 export async function writeReportFrom(io: CliIo, target: string, source: ReportSource, options: WriteReportOptions = {}): Promise<WriteReportResult> {
   const file = path.resolve(io.cwd, target);
-  const limits = { maxImageBytes: options.maxImageBytes ?? MAX_THUMBNAIL_BYTES, maxTotalImageBytes: options.maxTotalImageBytes ?? MAX_TOTAL_THUMBNAIL_BYTES };
+  const limits = thumbnailLimits(options);
   const images = await openThumbnailSource(io, source.archivePath);
   let embedded = 0;
   let unreadable = 0;
@@ -271,7 +276,7 @@ export async function writeReportFrom(io: CliIo, target: string, source: ReportS
 
 /** `--report FILE` for a plan held whole (a plan file given to the dry run). */
 export async function writeReport(io: CliIo, target: string, plan: MigrationPlan, options: WriteReportOptions = {}): Promise<WriteReportResult> {
-  const chooser = createThumbnailChooser({ maxImageBytes: options.maxImageBytes ?? MAX_THUMBNAIL_BYTES, maxTotalImageBytes: options.maxTotalImageBytes ?? MAX_TOTAL_THUMBNAIL_BYTES });
+  const chooser = createThumbnailChooser(thumbnailLimits(options));
   const chosen = new Set<string>();
   for (const step of plan.steps) for (const key of chooser.choose(step)) chosen.add(key);
   let layout: ReportLayout | null = null;

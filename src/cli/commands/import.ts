@@ -11,7 +11,7 @@ import { isPlanFile, readPlanFile } from '../plan-file.js';
 import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
 import { peopleReportSections, readPeopleReportSections } from '../people-sections.js';
-import { MAX_THUMBNAIL_BYTES, MAX_TOTAL_THUMBNAIL_BYTES, writeReport, writeReportFrom, type WriteReportResult } from '../report.js';
+import { thumbnailLimits, writeReport, writeReportFrom, type WriteReportResult } from '../report.js';
 import { createReportSpill, makeTempDir, streamPlanArchive, type ReportSpill, type StreamPlanOptions, type StreamedPlan } from '../stream-plan.js';
 import type { InstanceCapabilities } from '../../domain/capabilities.js';
 import { createPostIndex } from '../../plan/post-index.js';
@@ -104,7 +104,7 @@ async function planAndSummarize(
   options: Omit<StreamPlanOptions, 'index'> & { readonly tempDir: string },
 ): Promise<{ streamed: StreamedPlan; summary: PlanSummary; report: ReportSpill | null }> {
   const index = createPostIndex();
-  const report = withReport ? createReportSpill(options.tempDir, { maxImageBytes: MAX_THUMBNAIL_BYTES, maxTotalImageBytes: MAX_TOTAL_THUMBNAIL_BYTES }, index) : null;
+  const report = withReport ? createReportSpill(options.tempDir, thumbnailLimits(), index) : null;
   const builder = createPlanSummaryBuilder(createStepTable(index));
   const onStep = (step: PlanStep, warned: boolean): void => {
     builder.add(step);
