@@ -6,6 +6,7 @@ import type { ArchiveFiles } from '../../src/archive/io/archive-files.js';
 import { createThumbnailChooser, readThumbnails } from '../../src/cli/report.js';
 import { runCli } from '../support/run-cli.js';
 import { buildPlan, media, postStep } from '../support/plan-builder.js';
+import { EntryTable } from '../../src/archive/io/entry-table.js';
 
 /** `fledge import <archive> --dry-run --report FILE` end to end, and the thumbnail reader. */
 
@@ -71,10 +72,15 @@ describe('fledge import --dry-run --report', () => {
 
 describe('report thumbnails', () => {
   const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(96)]);
+  const table = (files: Record<string, Buffer>): EntryTable => {
+    const t = new EntryTable();
+    for (const [p, b] of Object.entries(files)) t.add(p, b.length);
+    return t;
+  };
   const fakeFiles = (files: Record<string, Buffer>): ArchiveFiles => ({
     label: 'test.zip',
     kind: 'zip',
-    entries: Object.entries(files).map(([p, b]) => ({ path: p, size: b.length })),
+    entries: table(files),
     entry: (p: string) => (files[p] ? { path: p, size: files[p].length } : undefined),
     warnings: [],
     openStream: () => Promise.reject(new Error('not used')),

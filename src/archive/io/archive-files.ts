@@ -13,6 +13,19 @@ export interface ArchiveEntry {
   readonly size: number;
 }
 
+/**
+ * The list of an archive's files: iterable (entries in order, each made as it is taken), by number,
+ * and by exact path. Kept outside the JavaScript heap (entry-table.ts): an archive lists one entry
+ * per media file, 100k+ of them.
+ */
+export interface ArchiveEntries extends Iterable<ArchiveEntry> {
+  readonly length: number;
+  /** Entry number i (0 ≤ i < length). */
+  at(i: number): ArchiveEntry;
+  /** The number of the entry at exactly this path, or -1. */
+  indexOf(path: string): number;
+}
+
 /** A non-fatal problem found while opening: `file` is the input (zip or folder) it concerns. */
 export interface ArchiveWarning {
   readonly code: string;
@@ -26,7 +39,7 @@ export interface ArchiveFiles {
   readonly kind: 'zip' | 'folder';
   /** Every file entry, in central-directory (zip) or sorted walk (folder) order. Unsafe names such as
    * ../x or /abs, and symlinks leaving the folder, are skipped with a W_UNSAFE_ENTRY warning. */
-  readonly entries: readonly ArchiveEntry[];
+  readonly entries: ArchiveEntries;
   /** Warnings found while opening (skipped unsafe entries, duplicate names, …). */
   readonly warnings: readonly ArchiveWarning[];
   /**

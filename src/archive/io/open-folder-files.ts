@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, EXIT, inputError } from '../../domain/errors.js';
-import type { ArchiveEntry, ArchiveFiles, ArchiveWarning } from './archive-files.js';
+import type { ArchiveFiles, ArchiveWarning } from './archive-files.js';
+import { EntryTable } from './entry-table.js';
 import { isJunkEntry } from './entry-names.js';
 import { notAFile } from './not-a-file.js';
 import { notAnArchive } from '../parse/layout.js';
@@ -73,9 +74,9 @@ const STAT_BATCH = 64;
  * so loops end.
  */
 export async function openFolderFiles(label: string, folder: string): Promise<ArchiveFiles> {
-  const entries: ArchiveEntry[] = [];
-  const files = new Map<string, string>();
-  const byPath = new Map<string, ArchiveEntry>();
+  const entries = new EntryTable();
+  // Where a listed path really is when not at root + path: symbolic links, and files under linked directories.
+  const links = new Map<string, string>();
   const warnings: ArchiveWarning[] = [];
   let root: string;
   try {
@@ -117,10 +118,8 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
       if (child.isDirectory()) {
         await walk(full, path);
       } else if (child.isFile()) {
-        const entry = { path, size: sizes.get(child.name)! };
-        entries.push(entry);
-        byPath.set(path, entry);
-        files.set(path, full);
+        // Under a directory reached through a link, the file is not where root + path says.
+        if (entries.add(path, sizes.get(child.name)!) >= 0 && full !== nodePath.join(root, path)) links.set(path, full);
       } else if (child.isSymbolicLink()) {
         let target: string;
         let stat: fs.Stats;
@@ -140,10 +139,7 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
           continue;
         }
         if (stat.isFile()) {
-          const entry = { path, size: stat.size };
-          entries.push(entry);
-          byPath.set(path, entry);
-          files.set(path, target);
+          if (entries.add(path, stat.size) >= 0) links.set(path, target);
         } else if (stat.isDirectory()) {
           if (!visited.has(target)) {
             visited.add(target);
@@ -164,14 +160,13 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
   const open = new Set<Readable>();
 
   function find(path: string): string {
-    const full = files.get(path);
-    if (full === undefined) {
+    if (entries.indexOf(path) < 0) {
       throw inputError('E_ARCHIVE_ENTRY_NOT_FOUND', `${label} has no file "${path}".`, {
         file: label,
         hint: 'The archive folder may be incomplete; check that it holds the full unpacked archive.',
       });
     }
-    return full;
+    return links.get(path) ?? nodePath.join(root, path);
   }
 
   async function openStream(path: string): Promise<Readable> {
@@ -217,5 +212,5 @@ export async function openFolderFiles(label: string, folder: string): Promise<Ar
     );
   }
 
-  return { label, kind: 'folder', entries, warnings, openStream, readBuffer, entry: (path: string) => byPath.get(path), close };
+  return { label, kind: 'folder', entries, warnings, openStream, readBuffer, entry: (path) => entries.entry(path), close };
 }

@@ -4,7 +4,8 @@ import zlib from 'node:zlib';
 import { constants as bufferConstants } from 'node:buffer';
 import yauzl from 'yauzl';
 import { AppError, EXIT, inputError } from '../../domain/errors.js';
-import type { ArchiveEntry, ArchiveFiles, ArchiveWarning } from './archive-files.js';
+import type { ArchiveFiles, ArchiveWarning } from './archive-files.js';
+import { EntryTable } from './entry-table.js';
 import { checkEntryName, decodeEntryName, isJunkEntry } from './entry-names.js';
 
 /*
@@ -67,10 +68,10 @@ class EntryColumns {
     this.encrypted[i] = encrypted ? 1 : 0;
   }
 
-  record(i: number, entry: ArchiveEntry): ZipEntryRecord {
+  record(i: number, path: string, size: number): ZipEntryRecord {
     return {
-      path: entry.path,
-      size: entry.size,
+      path,
+      size,
       compressedSize: this.compressed[i]!,
       method: this.method[i]!,
       encrypted: this.encrypted[i] === 1,
@@ -255,11 +256,10 @@ async function readExactly(fd: number, length: number, position: number): Promis
  * function owns from now on (closed on failure and by close()).
  */
 export async function openZipFiles(label: string, fd: number, fileSize: number): Promise<ArchiveFiles> {
-  // Central-directory fields live in typed arrays indexed like `entries`, not in one object per entry:
-  // archives hold 100k+ media files, and objects with non-Smi numbers cost ~150 bytes each
-  // (a heap snapshot of a 400k-post archive: 109k such objects + 440k heap numbers, 16 MB).
-  const records = new Map<string, number>();
-  const entries: ArchiveEntry[] = [];
+  // Central-directory fields live in typed arrays numbered like `entries` (entry-table.ts), not in
+  // one object per entry: archives hold 100k+ media files, and objects with non-Smi numbers cost
+  // ~150 bytes each (a heap snapshot of a 400k-post archive: 109k such objects + 440k heap numbers, 16 MB).
+  const entries = new EntryTable();
   const columns = new EntryColumns();
   const warnings: ArchiveWarning[] = [];
   try {
@@ -291,7 +291,7 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
         warnings.push({ code: 'W_UNSAFE_ENTRY', message: `${label}: skipped entry "${checked.path}": it is a symbolic link.`, file: label });
         continue;
       }
-      if (records.has(checked.path)) {
+      if (entries.add(checked.path, entry.uncompressedSize) < 0) {
         warnings.push({
           code: 'W_DUPLICATE_ENTRY',
           message: `${label}: entry "${checked.path}" appears more than once; the first copy is used.`,
@@ -299,9 +299,7 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
         });
         continue;
       }
-      records.set(checked.path, entries.length);
       columns.push(entry.compressedSize, entry.compressionMethod, (entry.generalPurposeBitFlag & FLAG_ENCRYPTED) !== 0, entry.crc32, entry.relativeOffsetOfLocalHeader);
-      entries.push({ path: checked.path, size: entry.uncompressedSize });
     }
   } catch (error) {
     fs.close(fd, () => undefined);
@@ -317,14 +315,14 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
   let closed = false;
 
   function find(path: string): ZipEntryRecord {
-    const index = records.get(path);
-    if (index === undefined) {
+    const index = entries.indexOf(path);
+    if (index < 0) {
       throw inputError('E_ARCHIVE_ENTRY_NOT_FOUND', `${label} has no entry "${path}".`, {
         file: label,
         hint: 'The archive may be incomplete; check that it is the full download.',
       });
     }
-    return columns.record(index, entries[index]!);
+    return columns.record(index, path, entries.sizeAt(index));
   }
 
   function guard(record: ZipEntryRecord): void {
@@ -443,9 +441,5 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
     await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
   }
 
-  const entryAt = (path: string): ArchiveEntry | undefined => {
-    const index = records.get(path);
-    return index === undefined ? undefined : entries[index];
-  };
-  return { label, kind: 'zip', entries, warnings, openStream, readBuffer, entry: entryAt, close };
+  return { label, kind: 'zip', entries, warnings, openStream, readBuffer, entry: (path) => entries.entry(path), close };
 }

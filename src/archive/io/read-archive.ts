@@ -14,6 +14,7 @@ import { parseAccount, parseAccountRefs, parseGrailbirdAccount, parseLists, pars
 import { ArrayScanner } from '../parse/array-scanner.js';
 import { parseGrailbirdCsv } from '../parse/grailbird-csv.js';
 import { IdSet } from '../../domain/id-set.js';
+import { createMediaByPost } from './media-by-post.js';
 import { decodeUtf8, parseJsFile } from '../parse/js-file.js';
 import { collectDeletedTweetNames } from '../parse/deleted-names.js';
 import { parseDmAddresses, toAddressHints } from '../parse/dm.js';
@@ -22,7 +23,7 @@ import { NameCollector } from '../parse/names.js';
 import { NoteJoiner, parseNotes, type Note } from '../parse/notes.js';
 import { normaliseTweet, type MediaFile, type MediaLookup, type TweetContext } from '../parse/tweet.js';
 import { arr, id, isObject, isPostId, obj, str, type Json } from '../parse/values.js';
-import type { ArchiveFiles } from './archive-files.js';
+import type { ArchiveEntry, ArchiveFiles } from './archive-files.js';
 import { openArchiveFiles } from './open-archive-files.js';
 
 export interface ReadProgress {
@@ -270,30 +271,17 @@ class Reader {
     return null;
   }
 
-  /** Media files by name through the archive's own entry index; `<postId>-*` by binary search. */
+  /** Media files by name through the archive's own entry index; `<postId>-*` through an index by post id (media-by-post.ts). */
   private mediaLookup(dir: MediaDir | null): MediaLookup {
     if (!dir) return { byName: () => null, byPost: () => [] };
     const toFile = (entry: LayoutEntry): MediaFile => ({ path: entry.path, name: entry.path.slice(dir.prefix.length), bytes: entry.size });
-    let sorted: LayoutEntry[] | null = null;
+    const byPost = createMediaByPost(this.files.entries, dir.prefix);
     return {
       byName: (name) => {
         const entry = this.files.entry(dir.prefix + name);
         return entry ? toFile(entry) : null;
       },
-      byPost: (postId) => {
-        sorted ??= [...dir.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-        const prefix = `${dir.prefix}${postId}-`;
-        let lo = 0;
-        let hi = sorted.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (sorted[mid]!.path < prefix) lo = mid + 1;
-          else hi = mid;
-        }
-        const out: MediaFile[] = [];
-        for (let i = lo; i < sorted.length && sorted[i]!.path.startsWith(prefix); i++) out.push(toFile(sorted[i]!));
-        return out;
-      },
+      byPost: (postId) => byPost(postId).map(toFile),
     };
   }
 
@@ -467,10 +455,17 @@ class Reader {
     return toAddressHints(found, (accountId) => this.names.get(accountId));
   }
 
+  /** The paths of a media folder's files: one pass over the entry list (only the small profile folder is asked for). */
+  private mediaPaths(dir: MediaDir | undefined): string[] {
+    const paths: string[] = [];
+    if (dir) for (const entry of this.files.entries) if (entry.path.startsWith(dir.prefix)) paths.push(entry.path);
+    return paths;
+  }
+
   private async readProfile(data: string): Promise<SourceProfile | null> {
     const parsed = parseProfile(await this.readArray(`${data}profile.js`));
     if (!parsed) return null;
-    const files = (this.layout.mediaDirs.get(`${data}profile_media/`)?.entries ?? []).map((e) => e.path);
+    const files = this.mediaPaths(this.layout.mediaDirs.get(`${data}profile_media/`));
     // profile_media/<accountId>-<basename(avatarMediaUrl)> and <accountId>-<last segment of headerMediaUrl>.jpg (§6.2)
     const pick = (url: string | null): string | null => {
       if (!url) return null;
@@ -561,7 +556,11 @@ const SNIFF_LIMIT = 200;
 
 /** Read the first bytes of each .js file (at most SNIFF_LIMIT, depth ≤ 3) to find renamed data files. */
 async function sniffRenamedFiles(files: ArchiveFiles): Promise<ArchiveLayout | null> {
-  const candidates = files.entries.filter((e) => /\.js$/i.test(e.path) && e.path.split('/').length <= 4).slice(0, SNIFF_LIMIT);
+  const candidates: ArchiveEntry[] = [];
+  for (const e of files.entries) {
+    if (candidates.length === SNIFF_LIMIT) break;
+    if (/\.js$/i.test(e.path) && e.path.split('/').length <= 4) candidates.push(e);
+  }
   const found: { entry: LayoutEntry; globalName: string; part: number }[] = [];
   for (const entry of candidates) {
     const stream = await files.openStream(entry.path);

@@ -25,15 +25,19 @@ export interface ArchiveLayout {
   readonly mediaDirs: ReadonlyMap<string, MediaDir>;
 }
 
+/**
+ * A media folder: only where it is. Its files are looked up in the archive's own list of entries
+ * (archive/io/entry-table.ts), not copied here: one object per media file was ~20 MB of heap on a
+ * 400k-post archive.
+ */
 export interface MediaDir {
   /** The folder's path in the input, as stored (original case), with a trailing slash. */
   readonly prefix: string;
-  readonly entries: readonly LayoutEntry[];
 }
 
 function splitMedia(entries: Iterable<LayoutEntry>, root: string): { files: Map<string, LayoutEntry>; mediaDirs: Map<string, MediaDir> } {
   const files = new Map<string, LayoutEntry>();
-  const dirs = new Map<string, { prefix: string; entries: LayoutEntry[] }>();
+  const dirs = new Map<string, MediaDir>();
   for (const entry of entries) {
     if (!entry.path.startsWith(root)) continue;
     const slash = entry.path.lastIndexOf('/');
@@ -41,9 +45,7 @@ function splitMedia(entries: Iterable<LayoutEntry>, root: string): { files: Map<
     if (dir === '__macosx' || dir.startsWith('__macosx/')) continue;
     if (dir.endsWith('_media')) {
       const key = `${dir}/`;
-      const found = dirs.get(key);
-      if (found) found.entries.push(entry);
-      else dirs.set(key, { prefix: entry.path.slice(0, slash + 1), entries: [entry] });
+      if (!dirs.has(key)) dirs.set(key, { prefix: entry.path.slice(0, slash + 1) });
       continue;
     }
     files.set(entry.path.slice(root.length).toLowerCase(), entry);
@@ -75,7 +77,7 @@ const MARKERS: { re: RegExp; kind: 'ytd' | 'grailbird'; data: boolean }[] = [
  * extra top folder (re-zipped, Windows "Extract all"), or the data/ folder itself (§12 gotcha 4).
  * The shallowest match wins; __MACOSX/ is ignored.
  */
-export function detectLayout(entries: readonly LayoutEntry[], label: string): ArchiveLayout {
+export function detectLayout(entries: Iterable<LayoutEntry>, label: string): ArchiveLayout {
   let best: { root: string; kind: 'ytd' | 'grailbird'; data: boolean; depth: number; rank: number } | null = null;
   for (const entry of entries) {
     const lower = entry.path.toLowerCase();
