@@ -80,7 +80,7 @@ export async function streamPlanArchive(
         if (options.addressPosts === true && findFediverseAddresses(post.text).length > 0) addressPosts.push(post);
         spill.write(monthKey(post.createdAt), `${post.createdAt}\t${post.id}\t${JSON.stringify(post)}`);
       },
-      { onProgress: (p) => progress.update(readingProgress(p)) },
+      { onProgress: (p) => progress.update(readingProgress(p)), ids: index.ids },
     );
     spill.flush();
     const head = planHeader(header, tally, planner, capabilities, inputs.meta);
@@ -283,7 +283,7 @@ export interface ReportSpill {
 export function createReportSpill(dir: string, limits: ThumbnailLimits, posts: PostIndex): ReportSpill {
   const steps = createMonthSpill(dir, 'report');
   const images = createMonthSpill(dir, 'thumbnails');
-  const index = createReportIndexBuilder({ compact: true, table: createStepTable(posts) });
+  const index = createReportIndexBuilder({ compact: true, table: createStepTable(posts, 16) });
   const chooser = createThumbnailChooser(limits);
   return {
     add(step, warned) {

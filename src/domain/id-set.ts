@@ -3,19 +3,37 @@
  * every post id to drop duplicates across parts (archive-format.md §12 gotcha 26); as a Set<string>
  * that costs ~60 bytes an id and, on a 400k-post archive, made peak memory grow with the archive.
  * Here an id is split exactly into two numbers (digits above and below 10^9) and kept in an
- * open-addressing table: 12 bytes a slot, at most half full.
+ * open-addressing table, at most LOAD full: 12 bytes a slot, plus 4 per tag channel.
+ *
+ * Tag channels let two users share one table: the reader keeps a hash of each post's text in
+ * channel 0, and the dry run's post index (src/plan/post-index.ts) its own number per post in
+ * channel 1, instead of a second table of the same 400,000 ids (16 MB on the 400k archive).
  */
 const EMPTY = 0xffffffff; // the low part is < 10^9, so it never takes this value
+/** Most a table is filled before it grows: linear probing stays short (≈ 2.5 probes for a miss at 0.6). */
+const LOAD = 0.6;
+const MIN_CAPACITY = 4096;
 
 export class IdSet {
-  private hi = new Float64Array(1 << 12);
-  private lo = new Uint32Array(1 << 12).fill(EMPTY);
-  /** A 32-bit tag per id (the reader keeps a hash of the post's text there, to tell a copy from a clash). */
-  private tags = new Uint32Array(1 << 12);
+  private hi: Float64Array;
+  private lo: Uint32Array;
+  private tags: Uint32Array[];
   private count = 0;
+
+  /** `channels`: how many tag numbers each id carries (tagOf/setTag's `channel` is below this). */
+  constructor(channels = 1) {
+    this.hi = new Float64Array(MIN_CAPACITY);
+    this.lo = new Uint32Array(MIN_CAPACITY).fill(EMPTY);
+    this.tags = Array.from({ length: channels }, () => new Uint32Array(MIN_CAPACITY));
+  }
 
   get size(): number {
     return this.count;
+  }
+
+  /** Slots in the table: slotOf answers below this. */
+  get capacity(): number {
+    return this.lo.length;
   }
 
   /** Adds the id; returns false when it was already there. Ids must be strings of digits. */
@@ -23,16 +41,15 @@ export class IdSet {
     return this.addTagged(id, 0) === 'new';
   }
 
-  /** Adds the id with its tag: 'new', or, when the id was there, whether the tag was the 'same' or 'different'. */
+  /** Adds the id with its channel-0 tag: 'new', or, when the id was there, whether the tag was the 'same' or 'different'. */
   addTagged(id: string, tag: number): 'new' | 'same' | 'different' {
     const [hi, lo] = splitId(id);
-    if (this.count * 2 >= this.lo.length) this.grow();
-    return this.insert(hi, lo, tag >>> 0);
-  }
-
-  /** Slots in the table: slotOf answers below this. */
-  get capacity(): number {
-    return this.lo.length;
+    this.makeRoom();
+    const i = this.slot(hi, lo);
+    if (this.lo[i] !== EMPTY) return this.tags[0]![i] === tag >>> 0 ? 'same' : 'different';
+    this.put(i, hi, lo);
+    this.tags[0]![i] = tag >>> 0;
+    return 'new';
   }
 
   /**
@@ -46,52 +63,57 @@ export class IdSet {
   }
 
   has(id: string): boolean {
-    return this.tagOf(id) !== undefined;
+    return this.slotOf(id) >= 0;
   }
 
-  /** The id's tag, or undefined when the id is not in the set. */
-  tagOf(id: string): number | undefined {
-    const [hi, lo] = splitId(id);
-    const i = this.slot(hi, lo);
-    return this.lo[i] === EMPTY ? undefined : this.tags[i];
+  /** The id's tag in a channel, or undefined when the id is not in the set. */
+  tagOf(id: string, channel = 0): number | undefined {
+    const i = this.slotOf(id);
+    return i < 0 ? undefined : this.tags[channel]![i];
   }
 
-  /** Adds the id, or changes its tag (the planner keeps a number per post id this way, src/plan/post-index.ts). */
-  setTag(id: string, tag: number): void {
+  /** Adds the id, or changes its tag in a channel (the planner keeps a number per post id this way, src/plan/post-index.ts). */
+  setTag(id: string, tag: number, channel = 0): void {
     const [hi, lo] = splitId(id);
-    if (this.count * 2 >= this.lo.length) this.grow();
+    this.makeRoom();
     const i = this.slot(hi, lo);
-    if (this.lo[i] === EMPTY) this.insert(hi, lo, tag >>> 0);
-    else this.tags[i] = tag >>> 0;
+    if (this.lo[i] === EMPTY) this.put(i, hi, lo);
+    this.tags[channel]![i] = tag >>> 0;
   }
 
   /** The slot holding the id, or the empty slot where it would go. */
   private slot(hi: number, lo: number): number {
-    const mask = this.lo.length - 1;
-    let i = (Math.imul(lo ^ (hi * 2654435761), 0x9e3779b1) >>> 0) & mask;
-    while (this.lo[i] !== EMPTY && !(this.lo[i] === lo && this.hi[i] === hi)) i = (i + 1) & mask;
+    const n = this.lo.length;
+    // A 32-bit hash scaled to the table (exact: both factors are below 2^32), so any capacity works.
+    let i = Math.floor(((Math.imul(lo ^ (hi * 2654435761), 0x9e3779b1) >>> 0) * n) / 4294967296);
+    while (this.lo[i] !== EMPTY && !(this.lo[i] === lo && this.hi[i] === hi)) i = i + 1 === n ? 0 : i + 1;
     return i;
   }
 
-  private insert(hi: number, lo: number, tag: number): 'new' | 'same' | 'different' {
-    const i = this.slot(hi, lo);
-    if (this.lo[i] !== EMPTY) return this.tags[i] === tag ? 'same' : 'different';
+  private put(i: number, hi: number, lo: number): void {
     this.lo[i] = lo;
     this.hi[i] = hi;
-    this.tags[i] = tag;
     this.count++;
-    return 'new';
   }
 
-  private grow(): void {
+  private makeRoom(): void {
+    if (this.count + 1 > this.lo.length * LOAD) this.resize(this.lo.length * 2);
+  }
+
+  private resize(capacity: number): void {
     const oldHi = this.hi;
     const oldLo = this.lo;
     const oldTags = this.tags;
-    this.hi = new Float64Array(oldLo.length * 2);
-    this.lo = new Uint32Array(oldLo.length * 2).fill(EMPTY);
-    this.tags = new Uint32Array(oldLo.length * 2);
-    this.count = 0;
-    for (let i = 0; i < oldLo.length; i++) if (oldLo[i] !== EMPTY) this.insert(oldHi[i]!, oldLo[i]!, oldTags[i]!);
+    this.hi = new Float64Array(capacity);
+    this.lo = new Uint32Array(capacity).fill(EMPTY);
+    this.tags = oldTags.map(() => new Uint32Array(capacity));
+    for (let j = 0; j < oldLo.length; j++) {
+      if (oldLo[j] === EMPTY) continue;
+      const i = this.slot(oldHi[j]!, oldLo[j]!);
+      this.lo[i] = oldLo[j]!;
+      this.hi[i] = oldHi[j]!;
+      for (let c = 0; c < oldTags.length; c++) this.tags[c]![i] = oldTags[c]![j]!;
+    }
   }
 }
 

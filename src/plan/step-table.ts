@@ -17,9 +17,14 @@ export interface StepTable {
 
 const PLANNER_ID = /^(post|skip):([1-9]\d{0,19})$/;
 
-export function createStepTable(index?: Pick<PostIndex, 'slotOf' | 'slots'>): StepTable {
+/**
+ * `bits`: how wide the numbers beside a post index are (the summary's flags need 8, the report's
+ * months 16): on a 400k-post archive each such array has a million slots, so 32 bits for a flag was
+ * 3 MB of memory per array for nothing. Numbers too large for the width go to the Map.
+ */
+export function createStepTable(index?: Pick<PostIndex, 'slotOf' | 'slots'>, bits: 8 | 16 | 32 = 32): StepTable {
   const other = new Map<StepId, number>();
-  const kinds = index === undefined ? idSetKinds() : slotKinds(index);
+  const kinds = index === undefined ? idSetKinds() : slotKinds(index, bits);
   return {
     get(id) {
       const m = PLANNER_ID.exec(id);
@@ -53,8 +58,10 @@ function idSetKinds(): KindStore {
 }
 
 /** Value + 1 per slot of the post index (0: absent), allocated at the first set (the index is complete by then). */
-function slotKinds(index: Pick<PostIndex, 'slotOf' | 'slots'>): KindStore {
-  const arrays: Partial<Record<Kind, Uint32Array>> = {};
+function slotKinds(index: Pick<PostIndex, 'slotOf' | 'slots'>, bits: 8 | 16 | 32): KindStore {
+  const arrays: Partial<Record<Kind, Uint8Array | Uint16Array | Uint32Array>> = {};
+  const make = (n: number): Uint8Array | Uint16Array | Uint32Array => (bits === 8 ? new Uint8Array(n) : bits === 16 ? new Uint16Array(n) : new Uint32Array(n));
+  const max = 2 ** bits - 2;
   return {
     get(kind, sourceId) {
       const slot = index.slotOf(sourceId);
@@ -64,8 +71,8 @@ function slotKinds(index: Pick<PostIndex, 'slotOf' | 'slots'>): KindStore {
     },
     set(kind, sourceId, value) {
       const slot = index.slotOf(sourceId);
-      if (slot < 0 || value >= 0xffffffff) return false;
-      const array = (arrays[kind] ??= new Uint32Array(index.slots));
+      if (slot < 0 || value < 0 || value > max) return false;
+      const array = (arrays[kind] ??= make(index.slots));
       array[slot] = value + 1;
       return true;
     },

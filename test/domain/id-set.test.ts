@@ -41,3 +41,24 @@ describe('IdSet tags', () => {
     );
   });
 });
+
+describe('IdSet channels', () => {
+  it('keeps one number per id and channel, each channel like its own Map, over one table of the ids', () => {
+    const ids = fc.oneof(fc.bigInt({ min: 1n, max: 99_999_999_999_999_999_999n }).map(String), fc.integer({ min: 0, max: 40 }).map((d) => String(1995717789903192574n + BigInt(d))));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(ids, fc.integer({ min: 0, max: 1 }), fc.nat({ max: 0xffffffff })), { maxLength: 4000 }), (ops) => {
+        const expected = [new Map<string, number>(), new Map<string, number>()];
+        const actual = new IdSet(2);
+        for (const [id, channel, tag] of ops) {
+          actual.setTag(id, tag, channel);
+          expected[channel]!.set(id, tag);
+        }
+        const all = new Set([...expected[0]!.keys(), ...expected[1]!.keys()]);
+        expect(actual.size).toBe(all.size);
+        for (const id of all) for (const channel of [0, 1]) expect(actual.tagOf(id, channel)).toBe(expected[channel]!.get(id) ?? 0);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+});

@@ -26,6 +26,22 @@ describe('createPostIndex', () => {
     for (let i = 1; i <= 100_000; i++) index.add({ id: String(1_500_000_000_000_000_000n + BigInt(i)), replyTo: self(String(1_400_000_000_000_000_000n + BigInt(i))) });
     expect(index.selfParentOf('1500000000000054321')).toBe('1400000000000054321');
   });
+
+  it('shares its set with the reader: ids only the reader put there are not in the index, and the reader\'s tags stay', () => {
+    const index = createPostIndex();
+    expect(index.ids.addTagged('1500000000000000001', 77)).toBe('new');
+    expect(index.ids.addTagged('1500000000000000002', 78)).toBe('new');
+    index.add({ id: '1500000000000000002', replyTo: self('1500000000000000001') });
+    expect(index.has('1500000000000000001')).toBe(false);
+    expect(index.selfParentOf('1500000000000000001')).toBeUndefined();
+    expect(index.slotOf('1500000000000000001')).toBe(-1);
+    expect(index.has('1500000000000000002')).toBe(true);
+    expect(index.selfParentOf('1500000000000000002')).toBe('1500000000000000001');
+    expect(index.slotOf('1500000000000000002')).toBeGreaterThanOrEqual(0);
+    expect(index.size).toBe(1);
+    expect(index.ids.addTagged('1500000000000000002', 78)).toBe('same');
+    expect(index.ids.addTagged('1500000000000000001', 70)).toBe('different');
+  });
 });
 
 describe('createPlannedPosts', () => {

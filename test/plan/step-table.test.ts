@@ -15,15 +15,16 @@ function stepIds(): string[] {
 }
 
 describe('createStepTable', () => {
-  for (const withIndex of [false, true]) {
-    it(`keeps a number per step id like a Map (${withIndex ? 'beside a post index' : 'on its own'})`, () => {
+  for (const [withIndex, bits] of [[false, 32], [true, 32], [true, 16], [true, 8]] as const) {
+    it(`keeps a number per step id like a Map (${withIndex ? `beside a post index, ${bits} bits` : 'on its own'})`, () => {
       const index = createPostIndex();
       for (let i = 1; i <= 3000; i += 2) index.add({ id: String(1_700_000_000_000_000_000n + BigInt(i * 7919)), replyTo: null });
       index.add({ id: '18446744073709551615', replyTo: null });
-      const table = createStepTable(withIndex ? index : undefined);
+      const table = createStepTable(withIndex ? index : undefined, bits);
       const expected = new Map<string, number>();
       stepIds().forEach((id, n) => {
-        const value = (n * 2654435761) % 0xfffffffe;
+        // Small numbers (held in the arrays at any width) and large ones (the Map's, below 32 bits).
+        const value = n % 3 === 0 ? (n * 2654435761) % 0xfffffffe : n % 250;
         expect(table.get(id)).toBe(expected.get(id));
         table.set(id, value);
         expected.set(id, value);

@@ -36,6 +36,11 @@ export interface ReadProgress {
 
 export interface ReadArchiveOptions {
   readonly onProgress?: (progress: ReadProgress) => void;
+  /**
+   * The set the reader remembers post ids in (tag channel 0), to drop copies across parts; a new one
+   * by default. The dry run passes its post index's (src/plan/post-index.ts), so that the ids are kept once.
+   */
+  readonly ids?: IdSet;
 }
 
 /** Everything but the posts, which a scan streams to its caller. */
@@ -99,7 +104,7 @@ export async function readArchiveAccount(files: ArchiveFiles): Promise<SourceAcc
 class Reader {
   private readonly warnings: ArchiveWarning[] = [];
   private readonly names = new NameCollector();
-  private readonly seen = new IdSet();
+  private readonly seen: IdSet;
   private readonly chains = new Map<string, { post: SourcePost; chain: readonly string[] }[]>();
   private readonly recordWarnings = new Map<string, number>();
   private done = 0;
@@ -115,6 +120,7 @@ class Reader {
     private readonly options: ReadArchiveOptions,
   ) {
     this.warnings.push(...files.warnings);
+    this.seen = options.ids ?? new IdSet();
   }
 
   private entry(rel: string): LayoutEntry | undefined {

@@ -105,7 +105,7 @@ async function planAndSummarize(
 ): Promise<{ streamed: StreamedPlan; summary: PlanSummary; report: ReportSpill | null }> {
   const index = createPostIndex();
   const report = withReport ? createReportSpill(options.tempDir, thumbnailLimits(), index) : null;
-  const builder = createPlanSummaryBuilder(createStepTable(index));
+  const builder = createPlanSummaryBuilder(createStepTable(index, 8));
   const onStep = (step: PlanStep, warned: boolean): void => {
     builder.add(step);
     report?.add(step, warned);

@@ -265,13 +265,20 @@ function lookupTable(table: StepTable): (stepId: StepId) => string | undefined {
   };
 }
 
-/** A month key (YYYY-MM) as a number for the step table, and back. */
-function encodeMonth(key: string): number {
-  return Number(key.slice(0, 4)) * 100 + Number(key.slice(5, 7));
+/**
+ * A month key (YYYY-MM) as a number for the step table, and back: months since 2000 (Twitter began
+ * in 2006) as year × 100 + month, so that every real month fits the table's 16 bits; an odd date
+ * ('0000-00', a year before 2000) gives a negative number, which the table keeps in its Map.
+ */
+const MONTH_CODE_YEAR = 2000;
+
+export function encodeMonth(key: string): number {
+  return (Number(key.slice(0, 4)) - MONTH_CODE_YEAR) * 100 + Number(key.slice(5, 7));
 }
 
-function decodeMonth(code: number): string {
-  return `${String(Math.floor(code / 100)).padStart(4, '0')}-${String(code % 100).padStart(2, '0')}`;
+export function decodeMonth(code: number): string {
+  const month = ((code % 100) + 100) % 100;
+  return `${String((code - month) / 100 + MONTH_CODE_YEAR).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
 }
 
 function pageConfig(plan: ReportPlan, index: ReportIndex, options: ReportHtmlOptions): PageConfig {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadReportAssets } from '../../../src/cli/report-assets.js';
-import { escapeHtml, renderReportHtml, toScriptJson } from '../../../src/cli/render/report-html.js';
+import { decodeMonth, encodeMonth, escapeHtml, renderReportHtml, toScriptJson } from '../../../src/cli/render/report-html.js';
 import { buildPlan, media, postStep, showcasePlan, skipStep, TINY_PNG } from '../../support/plan-builder.js';
 
 const ASSETS = loadReportAssets();
@@ -119,5 +119,14 @@ describe('renderReportHtml', () => {
   it('renders an empty plan', () => {
     const html = renderReportHtml(buildPlan([]), OPTIONS);
     expect(html).toContain('This plan has no steps.');
+  });
+});
+
+describe('month codes of the report index', () => {
+  it('turn every month key back into itself; real months fit 16 bits, odd ones are negative (kept in the Map)', () => {
+    for (const key of ['0000-00', '1969-12', '1999-12', '2000-00', '2006-03', '2024-05', '2655-34', '9999-99']) expect(decodeMonth(encodeMonth(key))).toBe(key);
+    for (const key of ['2006-03', '2024-05', '2655-34']) expect(encodeMonth(key)).toBeGreaterThanOrEqual(0);
+    expect(encodeMonth('2655-34')).toBeLessThanOrEqual(2 ** 16 - 2);
+    expect(encodeMonth('0000-00')).toBeLessThan(0);
   });
 });
