@@ -28,6 +28,8 @@ const MAX_ENTRY_BYTES = 8 * 1024 ** 3;
 /** Zip-bomb guard: deflate tops out near 1032:1; real JSON parts compress ~10:1. Applied above 100 MiB. */
 const MAX_RATIO = 1000;
 const RATIO_CHECK_ABOVE_BYTES = 100 * 1024 ** 2;
+/** Entries up to this size (declared and compressed) are read whole at once (readSmall), not streamed. */
+const SMALL_ENTRY_BYTES = 4 * 1024 * 1024;
 /** Central directory records are read through a read-ahead window of this size (one syscall per ~10k entries). */
 const DIRECTORY_WINDOW_BYTES = 1024 * 1024;
 
@@ -197,11 +199,12 @@ class EntryCheck extends Transform {
   }
 
   private corrupt(what: string): AppError {
-    return inputError('E_ZIP_CORRUPT', `${this.label}: entry "${this.entry.path}" ${what}.`, {
-      file: this.label,
-      hint: hintCorrupt,
-    });
+    return corruptEntry(this.label, this.entry.path, what);
   }
+}
+
+function corruptEntry(label: string, path: string, what: string): AppError {
+  return inputError('E_ZIP_CORRUPT', `${label}: entry "${path}" ${what}.`, { file: label, hint: hintCorrupt });
 }
 
 function toEntryError(label: string, path: string, error: Error): AppError {
@@ -350,10 +353,8 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
     }
   }
 
-  async function openStream(path: string): Promise<Readable> {
-    if (closed) throw new AppError('E_ARCHIVE_CLOSED', EXIT.internal, `${label} was already closed.`);
-    const record = find(path);
-    guard(record);
+  /** Where an entry's data starts, from its local header, checked against the file and the central directory. */
+  async function dataStartOf(path: string, record: ZipEntryRecord): Promise<number> {
     let dataStart: number;
     try {
       const header = await readExactly(fd, LOCAL_HEADER_BYTES, record.localHeaderOffset);
@@ -376,7 +377,19 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
       }
       throw toEntryError(label, path, error as Error);
     }
+    return dataStart;
+  }
 
+  function openRecord(path: string): ZipEntryRecord {
+    if (closed) throw new AppError('E_ARCHIVE_CLOSED', EXIT.internal, `${label} was already closed.`);
+    const record = find(path);
+    guard(record);
+    return record;
+  }
+
+  async function openStream(path: string): Promise<Readable> {
+    const record = openRecord(path);
+    const dataStart = await dataStartOf(path, record);
     const upstream: Readable[] = [];
     let source: Readable;
     if (record.compressedSize === 0) {
@@ -420,6 +433,7 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
         hint: 'This is a bug in fledge if it happens on a real archive; please report it.',
       });
     }
+    if (record.size <= SMALL_ENTRY_BYTES && record.compressedSize <= SMALL_ENTRY_BYTES) return readSmall(path);
     const stream = await openStream(path);
     const out = Buffer.allocUnsafe(record.size);
     let offset = 0;
@@ -428,6 +442,39 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
       chunk.copy(out, offset);
       offset += chunk.length;
     }
+    return out;
+  }
+
+  /**
+   * A small entry (an image for a thumbnail or an upload, a small data file) in one positional read
+   * and one synchronous inflate, with the same checks as the stream's (EntryCheck): a read stream, an
+   * inflate stream and a check stream per image were most of the garbage the dry-run report made
+   * while it read 68,000 thumbnails from the 400k archive.
+   */
+  async function readSmall(path: string): Promise<Buffer> {
+    const record = openRecord(path);
+    const dataStart = await dataStartOf(path, record);
+    let raw: Buffer;
+    try {
+      raw = await readExactly(fd, record.compressedSize, dataStart);
+    } catch (error) {
+      throw toEntryError(label, path, error as Error);
+    }
+    if (raw.length !== record.compressedSize) throw corruptEntry(label, path, `ends after ${raw.length} of its ${record.compressedSize} stored bytes`);
+    let out = raw;
+    // An empty entry has no deflate data at all (the stream path ends it at once too).
+    if (record.method === METHOD_DEFLATED && raw.length > 0) {
+      try {
+        // One byte more than declared: an entry that inflates to more is caught here, not after.
+        out = zlib.inflateRawSync(raw, { maxOutputLength: record.size + 1 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw corruptEntry(label, path, `inflates to more than its declared ${record.size} bytes`);
+        throw toEntryError(label, path, error as Error);
+      }
+    }
+    if (out.length > record.size) throw corruptEntry(label, path, `inflates to more than its declared ${record.size} bytes`);
+    if (out.length < record.size) throw corruptEntry(label, path, `ends after ${out.length} of its declared ${record.size} bytes`);
+    if (zlib.crc32(out) >>> 0 !== record.crc32 >>> 0) throw corruptEntry(label, path, 'fails its CRC-32 check (the data is damaged)');
     return out;
   }
 

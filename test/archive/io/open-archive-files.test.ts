@@ -348,6 +348,7 @@ describe('openArchiveFiles on bad input', () => {
     try {
       const error = await expectInputError(archive.readBuffer('data/tweets_media/9-x.jpg'), 'E_ZIP_CORRUPT', file, 'data/tweets_media/9-x.jpg');
       expect(error.message).toContain('CRC');
+      await expectInputError(archive.openStream('data/tweets_media/9-x.jpg').then(collect), 'E_ZIP_CORRUPT', 'data/tweets_media/9-x.jpg', 'CRC');
     } finally {
       await archive.close();
     }
@@ -423,8 +424,29 @@ describe('openArchiveFiles on bad input', () => {
     try {
       const error = await expectInputError(archive.openStream('data/tweets.js').then(collect), 'E_ZIP_CORRUPT', 'data/tweets.js');
       expect(error.message).toContain('more than its declared 1000 bytes');
+      // Read whole, a small entry is inflated at once (readSmall): the same check, the same words.
+      const whole = await expectInputError(archive.readBuffer('data/tweets.js'), 'E_ZIP_CORRUPT', file, 'data/tweets.js');
+      expect(whole.message).toContain('more than its declared 1000 bytes');
     } finally {
       await archive.close();
+    }
+  });
+
+  it('E_ZIP_CORRUPT naming the entry when it inflates to fewer bytes than declared, read whole (small or large) or streamed', async () => {
+    // 100 kB is read whole at once; 5 MB is over SMALL_ENTRY_BYTES and read through the stream.
+    for (const size of [100_000, 5_000_000]) {
+      const bytes = await zipBytes([{ name: 'data/tweets.js', data: jsonText(size) }]);
+      const record = centralRecord(bytes, 'data/tweets.js');
+      bytes.writeUInt32LE(bytes.readUInt32LE(record + 24) + 10, record + 24);
+      const file = write(`short-${size}.zip`, bytes);
+      const archive = await openArchiveFiles(file);
+      try {
+        const whole = await expectInputError(archive.readBuffer('data/tweets.js'), 'E_ZIP_CORRUPT', file, 'data/tweets.js');
+        expect(whole.message).toMatch(/ends after \d+ of its declared \d+ bytes/);
+        await expectInputError(archive.openStream('data/tweets.js').then(collect), 'E_ZIP_CORRUPT', 'data/tweets.js', 'ends after');
+      } finally {
+        await archive.close();
+      }
     }
   });
 });
