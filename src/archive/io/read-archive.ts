@@ -204,8 +204,7 @@ class Reader {
       const postId = id(t['id_str']) ?? id(t['tweetId']);
       if (postId) circleIds.add(postId);
     }
-    const notes = parseNotes(await this.readArray(`${data}note-tweet.js`));
-    const joiner = notes.length > 0 ? new NoteJoiner(notes) : null;
+    const joiner = noteJoiner(parseNotes(await this.readArray(`${data}note-tweet.js`)));
 
     const tweetType = obj(dataTypes['tweets'] ?? dataTypes['tweet']);
     const mediaDir = this.mediaDir(str(tweetType['mediaDirectory']), data, ['tweets_media', 'tweet_media']);
@@ -552,6 +551,11 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'string' ? 'a string' : `a ${typeof value}`;
+}
+
+/** The joiner of these notes, or null; the notes are not kept in the caller's frame, which lives as long as the read. */
+function noteJoiner(notes: readonly Note[]): NoteJoiner | null {
+  return notes.length > 0 ? new NoteJoiner(notes) : null;
 }
 
 function rethrow(error: unknown): never {
