@@ -176,7 +176,7 @@ class EntryCheck extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.produced += chunk.length;
     if (this.produced > this.entry.size) {
-      callback(this.corrupt(`inflates to more than its declared ${this.entry.size} bytes`));
+      callback(this.corrupt(wholeEntryProblem(this.entry, this.produced, 0)!));
       return;
     }
     this.crc = zlib.crc32(chunk, this.crc);
@@ -184,13 +184,8 @@ class EntryCheck extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.produced !== this.entry.size) {
-      callback(this.corrupt(`ends after ${this.produced} of its declared ${this.entry.size} bytes`));
-    } else if (this.crc >>> 0 !== this.entry.crc32 >>> 0) {
-      callback(this.corrupt('fails its CRC-32 check (the data is damaged)'));
-    } else {
-      callback();
-    }
+    const problem = wholeEntryProblem(this.entry, this.produced, this.crc);
+    callback(problem === null ? null : this.corrupt(problem));
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -201,6 +196,14 @@ class EntryCheck extends Transform {
   private corrupt(what: string): AppError {
     return corruptEntry(this.label, this.entry.path, what);
   }
+}
+
+/** What is wrong with an entry's data, given how many bytes it gave and their CRC-32: its length, then its CRC; null when nothing. */
+function wholeEntryProblem(entry: ZipEntryRecord, produced: number, crc: number): string | null {
+  if (produced > entry.size) return `inflates to more than its declared ${entry.size} bytes`;
+  if (produced < entry.size) return `ends after ${produced} of its declared ${entry.size} bytes`;
+  if (crc >>> 0 !== entry.crc32 >>> 0) return 'fails its CRC-32 check (the data is damaged)';
+  return null;
 }
 
 function corruptEntry(label: string, path: string, what: string): AppError {
@@ -468,13 +471,12 @@ export async function openZipFiles(label: string, fd: number, fileSize: number):
         // One byte more than declared: an entry that inflates to more is caught here, not after.
         out = zlib.inflateRawSync(raw, { maxOutputLength: record.size + 1 });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw corruptEntry(label, path, `inflates to more than its declared ${record.size} bytes`);
+        if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw corruptEntry(label, path, wholeEntryProblem(record, record.size + 1, 0)!);
         throw toEntryError(label, path, error as Error);
       }
     }
-    if (out.length > record.size) throw corruptEntry(label, path, `inflates to more than its declared ${record.size} bytes`);
-    if (out.length < record.size) throw corruptEntry(label, path, `ends after ${out.length} of its declared ${record.size} bytes`);
-    if (zlib.crc32(out) >>> 0 !== record.crc32 >>> 0) throw corruptEntry(label, path, 'fails its CRC-32 check (the data is damaged)');
+    const problem = wholeEntryProblem(record, out.length, zlib.crc32(out));
+    if (problem !== null) throw corruptEntry(label, path, problem);
     return out;
   }
 
