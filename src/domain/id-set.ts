@@ -69,7 +69,12 @@ export class IdSet {
   /** The id's tag in a channel, or undefined when the id is not in the set. */
   tagOf(id: string, channel = 0): number | undefined {
     const i = this.slotOf(id);
-    return i < 0 ? undefined : this.tags[channel]![i];
+    return i < 0 ? undefined : this.tagAt(i, channel);
+  }
+
+  /** The tag in a channel of the id at a slot that slotOf gave. */
+  tagAt(slot: number, channel = 0): number {
+    return this.tags[channel]![slot]!;
   }
 
   /** Adds the id, or changes its tag in a channel (the planner keeps a number per post id this way, src/plan/post-index.ts). */

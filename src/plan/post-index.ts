@@ -89,7 +89,11 @@ export function createPostIndex(): PostIndex {
       return count + other.size;
     },
     slotOf(id) {
-      if (COMPACT_ID.test(id)) return has(id) ? known.slotOf(id) : -1;
+      if (COMPACT_ID.test(id)) {
+        // One lookup: the step tables ask for a slot at every step.
+        const slot = known.slotOf(id);
+        return slot >= 0 && known.tagAt(slot, CHANNEL) !== 0 ? slot : -1;
+      }
       const at = otherSlots.get(id);
       if (at !== undefined) return at;
       if (!other.has(id)) return -1;
