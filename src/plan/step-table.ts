@@ -19,8 +19,8 @@ const PLANNER_ID = /^(post|skip):([1-9]\d{0,19})$/;
 
 /**
  * `bits`: how wide the numbers beside a post index are (the summary's flags need 8, the report's
- * months 16): on a 400k-post archive each such array has a million slots, so 32 bits for a flag was
- * 3 MB of memory per array for nothing. Numbers too large for the width go to the Map.
+ * months 16): on a 400k-post archive each such array has 531k slots, so 32 bits for a flag would be
+ * 2 MB of memory per array for nothing. Numbers too large for the width go to the Map.
  */
 export function createStepTable(index?: Pick<PostIndex, 'slotOf' | 'slots'>, bits: 8 | 16 | 32 = 32): StepTable {
   const other = new Map<StepId, number>();

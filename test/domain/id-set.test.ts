@@ -61,4 +61,25 @@ describe('IdSet channels', () => {
     );
   });
 
+  it('gives every id its own slot below capacity, ids past the table (from 2^32 · 10^9) included, and tagAt reads what setTag wrote', () => {
+    const ids = fc.oneof(fc.bigInt({ min: 1n, max: 99_999_999_999_999_999_999n }).map(String), fc.bigInt({ min: 4_294_967_295_000_000_000n, max: 4_294_967_297_000_000_000n }).map(String));
+    fc.assert(
+      fc.property(fc.uniqueArray(ids, { maxLength: 7000 }), (list) => {
+        const set = new IdSet(2);
+        list.forEach((id, k) => set.setTag(id, k + 1, 1));
+        const slots = new Set<number>();
+        list.forEach((id, k) => {
+          const slot = set.slotOf(id);
+          expect(slot).toBeGreaterThanOrEqual(0);
+          expect(slot).toBeLessThan(set.capacity);
+          expect(set.tagAt(slot, 1)).toBe(k + 1);
+          expect(set.tagAt(slot, 0)).toBe(0);
+          slots.add(slot);
+        });
+        expect(slots.size).toBe(list.length);
+        for (const absent of ['1995717789903192574', '4294967296000000001']) if (!list.includes(absent)) expect(set.slotOf(absent)).toBe(-1);
+      }),
+      { numRuns: 20 },
+    );
+  });
 });
