@@ -200,6 +200,45 @@ export async function makeTempDir(parent: string, prefix: string): Promise<strin
   }
 }
 
+/** The folders a dry run makes in TMPDIR (mkdtemp adds six characters), and how old one must be before a next dry run removes it. */
+const TEMP_DIR_NAME = /^fledge-(?:dry-run|plan)-[A-Za-z0-9]{6}$/;
+const STALE_TEMP_DIR_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Remove the folders that killed dry runs left in `parent` (they hold the user's own posts): only
+ * folders named as a dry run names them, owned by this user, not links, and unchanged for a day
+ * (the folder and the files in it), so that a dry run still running elsewhere keeps its own. Best
+ * effort: a folder that cannot be read or removed is left alone. Returns the names removed.
+ */
+export async function sweepStaleTempDirs(parent: string, now: number): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await fs.promises.readdir(parent)).filter((name) => TEMP_DIR_NAME.test(name));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const dir = path.join(parent, name);
+    try {
+      if (!(await isStale(dir, now))) continue;
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Someone else's, or gone meanwhile: not ours to report.
+    }
+  }
+  return removed;
+}
+
+async function isStale(dir: string, now: number): Promise<boolean> {
+  const stat = await fs.promises.lstat(dir);
+  if (!stat.isDirectory() || (process.getuid !== undefined && stat.uid !== process.getuid())) return false;
+  let changed = stat.mtimeMs;
+  for (const entry of await fs.promises.readdir(dir)) changed = Math.max(changed, (await fs.promises.lstat(path.join(dir, entry))).mtimeMs);
+  return now - changed > STALE_TEMP_DIR_MS;
+}
+
 /** Bytes buffered per key: some hundreds of months make a few MB, whatever the archive's size. */
 const SPILL_CHUNK_BYTES = 32 * 1024;
 

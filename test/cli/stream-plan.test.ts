@@ -129,6 +129,43 @@ describe('the dry run, interrupted', () => {
   });
 });
 
+describe('folders that killed dry runs left behind', () => {
+  it('are removed by the next dry run when a day old, and nothing else is: fresh ones, other names, links, files, folders with fresh files', async () => {
+    const parent = fs.mkdtempSync(path.join(tmp, 'sweep-'));
+    const elsewhere = fs.mkdtempSync(path.join(tmp, 'elsewhere-'));
+    fs.writeFileSync(path.join(elsewhere, 'keep.jsonl'), 'x\n');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    const folder = (name: string, files: Record<string, Date>, at: Date): string => {
+      const dir = path.join(parent, name);
+      fs.mkdirSync(dir);
+      for (const [file, time] of Object.entries(files)) {
+        fs.writeFileSync(path.join(dir, file), '{"id":"1"}\n');
+        fs.utimesSync(path.join(dir, file), time, time);
+      }
+      fs.utimesSync(dir, at, at);
+      return dir;
+    };
+    folder('fledge-dry-run-Old123', { 'report-2019-01.jsonl': twoDaysAgo }, twoDaysAgo);
+    folder('fledge-plan-Old456', { 'posts-2019-01.jsonl': twoDaysAgo }, twoDaysAgo);
+    folder('fledge-dry-run-Busy12', { 'posts-2019-01.jsonl': new Date() }, twoDaysAgo);
+    folder('fledge-dry-run-New123', {}, new Date());
+    folder('fledge-other-Old789', {}, twoDaysAgo);
+    fs.symlinkSync(elsewhere, path.join(parent, 'fledge-dry-run-Link12'));
+    fs.lutimesSync(path.join(parent, 'fledge-dry-run-Link12'), twoDaysAgo, twoDaysAgo);
+    fs.writeFileSync(path.join(parent, 'fledge-plan-File12'), 'not a folder');
+    fs.utimesSync(path.join(parent, 'fledge-plan-File12'), twoDaysAgo, twoDaysAgo);
+
+    const r = await runCli(['import', 'fixtures/archives/ytd-2022', '--dry-run'], { env: { TMPDIR: parent } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Removed 2 temporary folders that an interrupted dry run left in ${parent} (fledge-dry-run-Old123, fledge-plan-Old456)`);
+    expect(fs.readdirSync(parent).sort()).toEqual(['fledge-dry-run-Busy12', 'fledge-dry-run-Link12', 'fledge-dry-run-New123', 'fledge-other-Old789', 'fledge-plan-File12']);
+    expect(fs.readdirSync(elsewhere)).toEqual(['keep.jsonl']);
+
+    const again = await runCli(['import', 'fixtures/archives/ytd-2022', '--dry-run'], { env: { TMPDIR: parent } });
+    expect(again.stderr).not.toContain('Removed');
+  });
+});
+
 /** A key's lines, in the order written. */
 function linesOf(spill: MonthSpill, key: string): string[] {
   return spill.readBytes(key).toString('utf8').split('\n').filter((line) => line !== '');
