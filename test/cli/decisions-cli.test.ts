@@ -57,6 +57,10 @@ describe('--decisions in the dry run and fledge plan', () => {
     expect(r.stdout).toMatch(/^Decisions {2}1 left out, 1 text edited; 1 not applied:$/m);
     expect(r.stdout).toContain('text edit of post:1323298861741054543 not applied: the planned text changed');
     expect(r.stdout).toMatch(/excluded +1 +left out in your decisions/);
+    const json = await runCli(['import', ARCHIVE, '--dry-run', '--decisions', file, '--json']);
+    const doc = JSON.parse(json.stdout) as { summary: object; decisions: unknown };
+    expect(doc.decisions).toMatchObject({ excluded: 1, texts: 1, notApplied: 1 });
+    expect(doc.summary).not.toHaveProperty('decisions');
 
     const after = await planOf(['--decisions', file]);
     expect(after.steps.find((s) => s.id === `skip:${STATION.slice(5)}`)).toMatchObject({ type: 'skip', reason: 'excluded' });

@@ -28,6 +28,9 @@ describe('fledge import --dry-run', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { dryRun: boolean; summary: { skippedByReason: Record<string, number>; estimate: { seconds: number } } };
     expect(doc.dryRun).toBe(true);
+    expect(Object.keys(doc)).toEqual(['dryRun', 'input', 'summary', 'decisions']);
+    expect(doc).toMatchObject({ decisions: null });
+    expect(doc.summary).not.toHaveProperty('decisions');
     expect(doc.summary.skippedByReason['repost']).toBe(0);
     expect(doc.summary.estimate.seconds).toBeGreaterThan(0);
   });

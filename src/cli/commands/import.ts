@@ -41,7 +41,11 @@ export interface DryRunResult {
 export async function runDryRun(ctx: CommandContext, input: string, options: ImportCommandOptions): Promise<DryRunResult> {
   const result = (await isPlanFile(ctx.io, input)) ? await dryRunPlanFile(ctx.io, input, options) : await dryRunArchive(ctx.io, input, options);
   const { plan, summary } = result;
-  if (options.json) ctx.io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary, decisions: summary.decisions }, null, 2)}\n`);
+  if (options.json) {
+    // `decisions` once, at the top, as the README documents it (the summary counts them for the terminal's table).
+    const { decisions, ...counts } = summary;
+    ctx.io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary: counts, decisions }, null, 2)}\n`);
+  }
   else ctx.io.stdout.write(renderPlanSummary(plan, summary, { target: result.target }));
   return { plan, summary };
 }
