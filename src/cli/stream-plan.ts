@@ -93,7 +93,14 @@ export async function streamPlanArchive(
       await new Promise<void>((resolve) => setImmediate(resolve));
       stopIfInterrupted(io);
       progress.update(`Planning ${tally.count.toLocaleString('en-US')} posts… ${key} (month ${i + 1} of ${months.length})`);
+      let sinceTurn = 0;
       for (const post of monthPosts(spill, key, index)) {
+        // A month can hold thousands of posts (an archive of one busy year): Ctrl-C is heard within one.
+        if (++sinceTurn === POSTS_PER_TURN) {
+          sinceTurn = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        stopIfInterrupted(io);
         const planned = planner.plan(post);
         warnings.push(...planned.warnings);
         const before = decisionWarnings.length;
@@ -109,6 +116,9 @@ export async function streamPlanArchive(
     await fs.promises.rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Posts planned between turns of the event loop (where a Ctrl-C is heard): some tens of ms of planning. */
+const POSTS_PER_TURN = 500;
 
 /** Ctrl-C during a dry run: stop, so that the temporary files are removed on the way out (nothing else was written). */
 export function stopIfInterrupted(io: Pick<CliIo, 'interrupted'>): void {

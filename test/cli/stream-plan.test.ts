@@ -129,6 +129,34 @@ describe('the dry run, interrupted', () => {
   });
 });
 
+describe('the dry run, interrupted while it plans a month', () => {
+  it('stops before the next post, not at the end of the month', async () => {
+    const archive = 'fixtures/archives/ytd-2022';
+    const own = fs.mkdtempSync(path.join(tmp, 'month-'));
+    const all: PlanStep[] = [];
+    await streamPlanArchive(quietIo(), await readPlanInputs(quietIo(), archive, {}), MASTODON, (s) => all.push(s), { quiet: true, tempDir: own });
+    const month = (s: PlanStep): string => s.source.createdAt.slice(0, 7);
+    const sourceOf = (s: PlanStep): string => s.source.id;
+    const posts = new Map<string, Set<string>>();
+    for (const s of all) posts.set(month(s), (posts.get(month(s)) ?? new Set()).add(sourceOf(s)));
+    const [busiest, itsPosts] = [...posts].sort((a, b) => b[1].size - a[1].size)[0]!;
+    // The test means something only if that month holds more than one post.
+    expect(itsPosts.size).toBeGreaterThan(1);
+
+    const controller = new AbortController();
+    const io = { ...quietIo(), interrupted: controller.signal };
+    const seen: PlanStep[] = [];
+    const run = streamPlanArchive(io, await readPlanInputs(io, archive, {}), MASTODON, (s) => {
+      if (month(s) !== busiest) return;
+      seen.push(s);
+      controller.abort();
+    }, { quiet: true, tempDir: own });
+    await expect(run).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+    expect(new Set(seen.map(sourceOf)).size).toBe(1);
+    expect(fs.readdirSync(own)).toEqual([]);
+  });
+});
+
 describe('folders that killed dry runs left behind', () => {
   it('are removed by the next dry run when a day old, and nothing else is: fresh ones, other names, links, files, folders with fresh files', async () => {
     const parent = fs.mkdtempSync(path.join(tmp, 'sweep-'));
