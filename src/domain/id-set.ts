@@ -16,8 +16,9 @@ const EMPTY = 0xffffffff; // the low part is < 10^9, so it never takes this valu
  * typed-array reads; growing by half instead of doubling keeps the table between 0.53 and 0.8
  * full, and a growth holds old and new arrays (2.5× the ids, not 3×). On the 400k-post archive the
  * table is 531k slots of 16 bytes (8.5 MB) where a doubling table at 0.6 of 20-byte slots was
- * 1M slots (21 MB, and 31 MB while it grew), which alone made the dry run's peak grow with the
- * archive (issue 12's bench).
+ * 1M slots (21 MB, and 31 MB while it grew). (The dry run's peak RSS did not move measurably with
+ * it, nor with the table sized in advance: issue 12's bench, where the allocator and the collector
+ * vary it by ±20 MB.)
  */
 const LOAD = 0.8;
 const GROWTH = 1.5;

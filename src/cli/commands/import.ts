@@ -45,8 +45,9 @@ export async function runDryRun(ctx: CommandContext, input: string, options: Imp
     // `decisions` once, at the top, as the README documents it (the summary counts them for the terminal's table).
     const { decisions, ...counts } = summary;
     ctx.io.stdout.write(`${JSON.stringify({ dryRun: true, input, summary: counts, decisions }, null, 2)}\n`);
+  } else {
+    ctx.io.stdout.write(renderPlanSummary(plan, summary, { target: result.target }));
   }
-  else ctx.io.stdout.write(renderPlanSummary(plan, summary, { target: result.target }));
   return { plan, summary };
 }
 
