@@ -98,7 +98,7 @@ async function memoryBeside(ctx, runs, log, rows, checks, notes) {
   if (small && large) {
     const grow = median(large.report.map((s) => s.rssMb)) / median(small.report.map((s) => s.rssMb));
     checks.push({ label: 'dry run + report peak RSS, 400k / 100k', value: grow, limit: 1, pass: grow <= 1 });
-    notes.push('The dry run plans a month at a time from disk (src/cli/stream-plan.ts) and writes the report month by month (src/cli/report.ts); what still grows with the archive is what reading it costs, inspect included: the set of post ids (domain/id-set.ts, one table shared by the reader and the planner), the zip\'s list of files (archive/io/entry-table.ts, off the JavaScript heap), and the read\'s garbage (inflated chunks, decoded text) that the collector lets pile up; a longer run also samples more of its peaks.');
+    notes.push('The dry run plans a month at a time from disk (src/cli/stream-plan.ts) and writes the report month by month (src/cli/report.ts); what still grows with the archive is what reading it costs, inspect included: the set of post ids (domain/id-set.ts, one table shared by the reader and the planner), the zip\'s list of files (archive/io/entry-table.ts, off the JavaScript heap), the read\'s garbage (inflated chunks, decoded text) that the collector lets pile up, and freed read buffers that glibc\'s allocator keeps (inspect of the 400k archive peaked 35–40 MB lower with MALLOC_MMAP_THRESHOLD_=131072 set by hand, the 100k one ~3 MB); a longer run also samples more of its peaks.');
   }
   return small?.report ?? [];
 }
