@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { scanArchive, withOwnQuote, type ArchiveHeader } from '../archive/io/read-archive.js';
 import type { InstanceCapabilities } from '../domain/capabilities.js';
 import { AppError, EXIT, usageError } from '../domain/errors.js';
@@ -90,7 +91,7 @@ export async function streamPlanArchive(
     const months = spill.keys();
     for (const [i, key] of months.entries()) {
       // A turn of the event loop between months: Ctrl-C is heard, and ends the dry run here.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       stopIfInterrupted(io);
       progress.update(`Planning ${tally.count.toLocaleString('en-US')} posts… ${key} (month ${i + 1} of ${months.length})`);
       let sinceTurn = 0;
@@ -98,7 +99,7 @@ export async function streamPlanArchive(
         // A month can hold thousands of posts (an archive of one busy year): Ctrl-C is heard within one.
         if (++sinceTurn === POSTS_PER_TURN) {
           sinceTurn = 0;
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          await nextTurn();
         }
         stopIfInterrupted(io);
         const planned = planner.plan(post);
