@@ -51,12 +51,20 @@ export function parseNotes(elements: readonly unknown[]): Note[] {
       mentions: arr(core['mentions']).map((m) => str(obj(m)['screenName'])).filter((s): s is string => !!s),
       hashtags: arr(core['hashtags']).map((h) => str(obj(h)['text'])).filter((s): s is string => !!s),
       // Only its start is ever compared (match: a post's prefix of at most PREFIX_CODE_POINTS).
-      key: Array.from(normalise(raw).slice(0, 2 * PREFIX_CODE_POINTS)).slice(0, PREFIX_CODE_POINTS).join(''),
+      key: firstCodePoints(normalise(raw)),
     });
   }
   return notes;
 }
 
+/**
+ * The first PREFIX_CODE_POINTS code points of a text: a note's key and a post's prefix are cut alike.
+ * Cutting at twice as many UTF-16 units first spares splitting a whole 25,000-character note into code points;
+ * it still holds at least PREFIX_CODE_POINTS code points.
+ */
+function firstCodePoints(text: string): string {
+  return Array.from(text.slice(0, 2 * PREFIX_CODE_POINTS)).slice(0, PREFIX_CODE_POINTS).join('');
+}
 
 /** A note as the joiner keeps it: its text as UTF-8 in the joiner's buffer, from `at` to `end`. */
 type PackedNote = Omit<Note, 'text'> & { readonly at: number; readonly end: number };
@@ -140,5 +148,5 @@ function postPrefix(escaped: string): string {
   const ellipsis = text.indexOf('…');
   if (ellipsis >= 0) text = text.slice(0, ellipsis);
   text = normalise(text).replace(PLACEHOLDER_AT_END, '').trim();
-  return Array.from(text).slice(0, PREFIX_CODE_POINTS).join('');
+  return firstCodePoints(text);
 }
