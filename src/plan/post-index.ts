@@ -7,8 +7,8 @@ import type { SourcePost } from '../domain/source.js';
  * own post does it reply to (threads are bridged over skipped posts, plan-migration.ts threadParent).
  * Kept in typed arrays (domain/id-set.ts), not as the posts themselves, so that the dry run can plan
  * a month at a time while this index covers the whole archive (src/cli/stream-plan.ts): 400,000
- * posts cost ~9 MB here (a 531k-slot table), in the same table as the reader's own set of ids, where a Map of the posts
- * held them all.
+ * posts cost ~9 MB here (a 531k-slot table), in the same table as the reader's own set of ids,
+ * where a Map of the posts held them all.
  */
 export interface PostLookup {
   has(id: string): boolean;
@@ -62,7 +62,12 @@ export function createPostIndex(): PostIndex {
     parents += 1;
     return parents;
   };
-  const has = (id: string): boolean => (known.tagOf(id, CHANNEL) ?? 0) !== 0;
+  // The id's slot when the index was given it (one lookup: the step tables ask at every step), or -1.
+  const slotIn = (id: string): number => {
+    const slot = known.slotOf(id);
+    return slot >= 0 && known.tagAt(slot, CHANNEL) !== 0 ? slot : -1;
+  };
+  const has = (id: string): boolean => slotIn(id) >= 0;
   const parentAt = (tag: number): string => {
     const hi = parentHi[tag - 1]!;
     const lo = parentLo[tag - 1]!;
@@ -82,18 +87,16 @@ export function createPostIndex(): PostIndex {
     selfParentOf(id) {
       if (other.has(id)) return other.get(id);
       if (!COMPACT_ID.test(id)) return undefined;
-      const tag = known.tagOf(id, CHANNEL) ?? 0;
-      return tag === 0 ? undefined : tag === 1 ? null : parentAt(tag - 1);
+      const slot = slotIn(id);
+      if (slot < 0) return undefined;
+      const tag = known.tagAt(slot, CHANNEL);
+      return tag === 1 ? null : parentAt(tag - 1);
     },
     get size() {
       return count + other.size;
     },
     slotOf(id) {
-      if (COMPACT_ID.test(id)) {
-        // One lookup: the step tables ask for a slot at every step.
-        const slot = known.slotOf(id);
-        return slot >= 0 && known.tagAt(slot, CHANNEL) !== 0 ? slot : -1;
-      }
+      if (COMPACT_ID.test(id)) return slotIn(id);
       const at = otherSlots.get(id);
       if (at !== undefined) return at;
       if (!other.has(id)) return -1;
