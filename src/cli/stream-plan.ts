@@ -68,7 +68,7 @@ export async function streamPlanArchive(
   const tally = createSourceTally();
   const addressPosts: SourcePost[] = [];
   const progress = createProgress(io, { quiet: options.quiet });
-  const dir = await makeTempDir(options.tempDir ?? os.tmpdir(), 'fledge-plan-');
+  const dir = await makeTempDir(options.tempDir ?? os.tmpdir(), PLAN_DIR_PREFIX);
   try {
     const spill = createMonthSpill(dir);
     progress.update('Reading archive…');
@@ -212,7 +212,9 @@ export async function makeTempDir(parent: string, prefix: string): Promise<strin
 }
 
 /** The folders a dry run makes in TMPDIR (mkdtemp adds six characters), and how old one must be before a next dry run removes it. */
-const TEMP_DIR_NAME = /^fledge-(?:dry-run|plan)-[A-Za-z0-9]{6}$/;
+export const DRY_RUN_DIR_PREFIX = 'fledge-dry-run-';
+const PLAN_DIR_PREFIX = 'fledge-plan-';
+const TEMP_DIR_NAME = new RegExp(`^(?:${DRY_RUN_DIR_PREFIX}|${PLAN_DIR_PREFIX})[A-Za-z0-9]{6}$`);
 const STALE_TEMP_DIR_MS = 24 * 60 * 60 * 1000;
 
 /**

@@ -12,7 +12,7 @@ import { renderPlanSummary } from '../render/plan-summary.js';
 import { addApplyOptions, runImportApply, type ApplyCliOptions } from './import-apply.js';
 import { peopleReportSections, readPeopleReportSections } from '../people-sections.js';
 import { thumbnailLimits, writeReport, writeReportFrom, type WriteReportResult } from '../report.js';
-import { createReportSpill, makeTempDir, streamPlanArchive, sweepStaleTempDirs, type ReportSpill, type StreamPlanOptions, type StreamedPlan } from '../stream-plan.js';
+import { createReportSpill, DRY_RUN_DIR_PREFIX, makeTempDir, streamPlanArchive, sweepStaleTempDirs, type ReportSpill, type StreamPlanOptions, type StreamedPlan } from '../stream-plan.js';
 import type { InstanceCapabilities } from '../../domain/capabilities.js';
 import { createPostIndex } from '../../plan/post-index.js';
 import { createStepTable } from '../../plan/step-table.js';
@@ -85,7 +85,7 @@ async function dryRunArchive(io: CliIo, input: string, options: ImportCommandOpt
   const parent = io.env['TMPDIR'] || os.tmpdir();
   const swept = await sweepStaleTempDirs(parent, io.now());
   if (swept.length > 0) io.stderr.write(`Removed ${swept.length === 1 ? 'a temporary folder' : `${swept.length} temporary folders`} that an interrupted dry run left in ${parent} (${swept.join(', ')}).\n`);
-  const dir = await makeTempDir(parent, 'fledge-dry-run-');
+  const dir = await makeTempDir(parent, DRY_RUN_DIR_PREFIX);
   try {
     const { streamed, summary, report } = await planAndSummarize(io, inputs, resolved.capabilities, options.report !== undefined, { quiet: options.json === true, tempDir: dir, addressPosts: options.report !== undefined });
     if (report !== null && options.report !== undefined) {
